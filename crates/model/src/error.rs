@@ -1,0 +1,56 @@
+use std::path::PathBuf;
+
+/// Why a project could not be loaded or used. Every variant names the place (a JSON path such as
+/// `messages[3].sender`, or a file) and the problem, so the user can fix it without guessing.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Syntax { line: usize, column: usize, message: String },
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+    #[error(
+        "schemaVersion {found} is newer than this version of Chatframe understands (up to {supported}); update Chatframe to open it"
+    )]
+    FutureVersion { found: u64, supported: u32 },
+    #[error("{count} problems; first: {first}")]
+    Many { count: usize, first: String, all: Vec<ModelError> },
+}
+
+impl ModelError {
+    pub fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ModelError::Field { path: path.into(), message: message.into() }
+    }
+
+    /// A stable code the UI and scripts can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ModelError::Read { .. } => "READ_FAILED",
+            ModelError::Syntax { .. } => "INVALID_JSON",
+            ModelError::Field { .. } => "INVALID_FIELD",
+            ModelError::FutureVersion { .. } => "UNSUPPORTED_VERSION",
+            ModelError::Many { .. } => "INVALID_PROJECT",
+        }
+    }
+
+    /// Every individual problem (one for all variants but `Many`).
+    pub fn problems(&self) -> Vec<&ModelError> {
+        match self {
+            ModelError::Many { all, .. } => all.iter().collect(),
+            other => vec![other],
+        }
+    }
+
+    pub(crate) fn from_list(mut list: Vec<ModelError>) -> Result<(), ModelError> {
+        match list.len() {
+            0 => Ok(()),
+            1 => Err(list.remove(0)),
+            count => Err(ModelError::Many { count, first: list[0].to_string(), all: list }),
+        }
+    }
+}
