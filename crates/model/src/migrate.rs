@@ -7,15 +7,11 @@ use crate::{ModelError, SCHEMA_VERSION};
 
 /// Brings a project JSON value to [`SCHEMA_VERSION`].
 pub fn migrate(mut value: Value) -> Result<Value, ModelError> {
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| ModelError::field("$", "a project must be a JSON object"))?;
+    let obj = value.as_object_mut().ok_or_else(|| ModelError::field("$", "a project must be a JSON object"))?;
     let version = match obj.get("schemaVersion") {
         // Files from the 0.x prototypes carried no version; they are version 0.
         None => 0,
-        Some(v) => v
-            .as_u64()
-            .ok_or_else(|| ModelError::field("schemaVersion", "must be a positive integer"))?,
+        Some(v) => v.as_u64().ok_or_else(|| ModelError::field("schemaVersion", "must be a positive integer"))?,
     };
     if version > u64::from(SCHEMA_VERSION) {
         return Err(ModelError::FutureVersion { found: version, supported: SCHEMA_VERSION });

@@ -58,7 +58,9 @@ pub enum Background {
     /// The platform's own chat wallpaper.
     #[default]
     Theme,
-    Solid { color: Color },
+    Solid {
+        color: Color,
+    },
     /// A linear gradient; `angle` in degrees, 0 = top to bottom, 90 = left to right.
     Gradient {
         from: Color,
@@ -67,7 +69,9 @@ pub enum Background {
         angle: f32,
     },
     /// An image file (path relative to the project file), scaled to cover the canvas.
-    Image { path: String },
+    Image {
+        path: String,
+    },
     /// Fully transparent, for overlay exports (MOV with alpha).
     Transparent,
 }

@@ -1,4 +1,4 @@
-use crate::{Avatar, Color, Message, MessageKind, Participant, Project, Receipt, Side, SCHEMA_VERSION};
+use crate::{Avatar, Color, Message, MessageKind, Participant, Project, Receipt, SCHEMA_VERSION, Side};
 
 /// The project `chatframe new` writes: short, valid, and showing each basic feature once so a
 /// creator can edit it rather than start from a blank page.
@@ -26,14 +26,7 @@ pub fn starter_project(name: &str) -> Project {
         canvas: Default::default(),
         theme: Default::default(),
         participants: vec![
-            Participant {
-                id: "me".into(),
-                name: "Me".into(),
-                side: Side::Me,
-                avatar: None,
-                color: None,
-                voice: None,
-            },
+            Participant { id: "me".into(), name: "Me".into(), side: Side::Me, avatar: None, color: None, voice: None },
             Participant {
                 id: "sam".into(),
                 name: "Sam".into(),

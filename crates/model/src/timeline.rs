@@ -91,10 +91,7 @@ impl Timeline {
         let t = &project.timing;
         let ms = |v: u32| Micros::from(v) * MS;
         let side_of = |sender: &Option<String>| {
-            sender
-                .as_deref()
-                .and_then(|s| project.participants.iter().find(|p| p.id == s))
-                .map(|p| p.side)
+            sender.as_deref().and_then(|s| project.participants.iter().find(|p| p.id == s)).map(|p| p.side)
         };
         let mut cursor = ms(t.start_delay_ms);
         let mut entries = Vec::with_capacity(project.messages.len());
@@ -119,26 +116,25 @@ impl Timeline {
             let appear = start + ms(typing_ms);
             let typing = (typing_ms > 0).then(|| (start, style.unwrap_or(TypingStyle::Indicator)));
             let hold = m.timing.hold_ms.unwrap_or_else(|| match m.kind {
-                MessageKind::VoiceNote => m
-                    .media
-                    .as_deref()
-                    .and_then(|f| media.duration_ms(f))
-                    .unwrap_or(t.min_hold_ms)
-                    .max(t.min_hold_ms),
+                MessageKind::VoiceNote => {
+                    m.media.as_deref().and_then(|f| media.duration_ms(f)).unwrap_or(t.min_hold_ms).max(t.min_hold_ms)
+                }
                 MessageKind::Image => (t.min_hold_ms * 2).clamp(t.min_hold_ms, t.max_hold_ms),
                 MessageKind::System | MessageKind::Date => t.min_hold_ms,
                 MessageKind::Text => auto_hold_ms(project, &m.text),
             });
             let hold_end = appear + ms(hold);
-            let reactions: Vec<Micros> = m
-                .reactions
-                .iter()
-                .map(|r| appear + ms(r.delay_ms.unwrap_or(DEFAULT_REACTION_DELAY_MS)))
-                .collect();
+            let reactions: Vec<Micros> =
+                m.reactions.iter().map(|r| appear + ms(r.delay_ms.unwrap_or(DEFAULT_REACTION_DELAY_MS))).collect();
 
             let sfx = project.audio.sfx_volume;
             if typing_ms > 0 && style == Some(TypingStyle::InputBar) && project.audio.typing_sounds {
-                cues.push(SoundCue { at: start, sound: CueSound::Builtin("typing"), gain: sfx * 0.5, length: Some(ms(typing_ms)) });
+                cues.push(SoundCue {
+                    at: start,
+                    sound: CueSound::Builtin("typing"),
+                    gain: sfx * 0.5,
+                    length: Some(ms(typing_ms)),
+                });
             }
             let sound = match (&m.sound, side) {
                 (Some(s), _) if s.src == "none" => None,
@@ -210,7 +206,15 @@ impl Timeline {
                 None => "-".into(),
             };
             let text: String = m.text.chars().take(24).collect();
-            let _ = writeln!(s, "{:>3} {:<12} appear {} hold-to {} {:?}", e.index, typing, f(e.appear), f(e.hold_end), text);
+            let _ = writeln!(
+                s,
+                "{:>3} {:<12} appear {} hold-to {} {:?}",
+                e.index,
+                typing,
+                f(e.appear),
+                f(e.hold_end),
+                text
+            );
             for (r, at) in m.reactions.iter().zip(&e.reactions) {
                 let _ = writeln!(s, "      reaction {} at {}", r.emoji, f(*at));
             }

@@ -88,7 +88,9 @@ impl Project {
                 bad(at("text"), &format!("is {chars} characters long; the limit is {MAX_MESSAGE_CHARS}"));
             }
             match m.kind {
-                MessageKind::Image | MessageKind::VoiceNote if m.media.as_deref().is_none_or(|s| s.trim().is_empty()) => {
+                MessageKind::Image | MessageKind::VoiceNote
+                    if m.media.as_deref().is_none_or(|s| s.trim().is_empty()) =>
+                {
                     bad(at("media"), "is required for image and voice note messages")
                 }
                 MessageKind::Text | MessageKind::System | MessageKind::Date if m.text.trim().is_empty() => {
