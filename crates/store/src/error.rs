@@ -1,0 +1,52 @@
+use std::path::PathBuf;
+
+/// Why a library operation failed. Nothing is half-written in any case: every write runs in one
+/// transaction that either commits whole or not at all.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no project with id {id:?} in the library")]
+    NotFound { id: String },
+    /// Another writer (a second window, the automation API) changed the project since it was read.
+    #[error("project {id:?} changed elsewhere (at revision {found}, expected {expected}); reload it")]
+    Conflict { id: String, expected: u64, found: u64 },
+    #[error("project {id:?} has no edit left to undo")]
+    EmptyJournal { id: String },
+    #[error("project {id:?} already exists")]
+    Exists { id: String },
+    #[error("the library was written by a newer Chatframe (schema {found}, this build knows up to {supported})")]
+    FutureSchema { found: i64, supported: i64 },
+    #[error("library database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{what}: {source}: {}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    /// A stable code the UI and scripts can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "NOT_FOUND",
+            StoreError::Conflict { .. } => "CONFLICT",
+            StoreError::Exists { .. } => "ALREADY_EXISTS",
+            StoreError::EmptyJournal { .. } => "NOTHING_TO_UNDO",
+            StoreError::FutureSchema { .. } => "LIBRARY_TOO_NEW",
+            StoreError::Sqlite(e) if is_busy(e) => "LIBRARY_BUSY",
+            StoreError::Sqlite(_) => "LIBRARY_ERROR",
+            StoreError::Io { .. } => "IO_ERROR",
+        }
+    }
+
+    pub(crate) fn io(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.into();
+        move |source| StoreError::Io { what, path, source }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
