@@ -373,25 +373,25 @@ impl TimingDefaults {
         1500
     }
     fn d_gap() -> u32 {
-        250
+        150
     }
     fn d_cps() -> f32 {
-        18.0
+        28.0
     }
     fn d_min_typing() -> u32 {
-        600
+        500
     }
     fn d_max_typing() -> u32 {
-        2500
+        1600
     }
     fn d_wpm() -> f32 {
-        230.0
+        320.0
     }
     fn d_min_hold() -> u32 {
-        700
+        500
     }
     fn d_max_hold() -> u32 {
-        4000
+        2500
     }
 }
 

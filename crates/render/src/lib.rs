@@ -1,20 +1,69 @@
 //! Scene at time t -> pixels. One engine draws the studio preview, local exports, cloud renders
 //! and the Preview Monitor, so a preview frame is the exported frame.
+//!
+//! Per frame the renderer only positions cached layers: the base (background + wallpaper), the
+//! visible message blocks (each rasterized once), the typing bubble, reactions, and the chrome.
+//! Cost therefore depends on what is on screen, not on how long the conversation is.
 
+mod anim;
+mod background;
+mod block;
+mod chrome;
 mod error;
+mod fonts;
+mod geometry;
+mod images;
+mod layout;
+mod paint;
+mod scene;
+mod shapes;
+mod theme;
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use chatframe_model::{Micros, Project, Timeline};
+use chatframe_model::{Micros, Project, Side, Timeline};
 pub use error::RenderError;
+pub use scene::Scene;
 pub use tiny_skia::Pixmap;
+
+use crate::chrome::HeaderInfo;
+use crate::fonts::{Fonts, TextStyle};
+use crate::geometry::Geometry;
+use crate::images::ImageCache;
+use crate::layout::{Block, LayoutCtx};
+use crate::paint::{Rgba, composite, copy_rows};
+use crate::scene::{ListLayout, SceneInput};
+use crate::theme::{TailAt, ThemeSpec};
+
+/// Rasterized blocks kept at most (about 60 MB at 1080p); visible ones are re-created on demand.
+const BLOCK_CACHE_LIMIT: usize = 256;
 
 /// Draws frames of one project. Holds the caches (fonts, bubble layouts, images) that make
 /// per-frame cost independent of conversation length; create one per project and reuse it.
 pub struct Renderer {
     project: Project,
     timeline: Timeline,
+    base_dir: PathBuf,
+    theme: ThemeSpec,
+    geo: Geometry,
+    fonts: Fonts,
+    images: ImageCache,
+    blocks: Vec<Block>,
+    list: ListLayout,
+    base: Pixmap,
+    corners: Vec<(i32, i32, Pixmap)>,
+    header: HeaderInfo,
+    top: Pixmap,
+    top_typing: Option<Pixmap>,
+    input_empty: Pixmap,
+    input_cache: HashMap<(usize, usize), Arc<Pixmap>>,
+    raster: HashMap<(u64, bool), Arc<Pixmap>>,
+    raster_order: Vec<(u64, bool)>,
+    reaction_cache: HashMap<(usize, usize), Arc<Pixmap>>,
     frame: Pixmap,
+    scratch: Pixmap,
 }
 
 impl Renderer {
@@ -27,10 +76,66 @@ impl Renderer {
 
     /// Like [`Renderer::new`] with a timeline built elsewhere (e.g. with voice-note lengths).
     pub fn with_timeline(project: Project, timeline: Timeline, base_dir: &Path) -> Result<Self, RenderError> {
-        let _ = base_dir;
-        let frame = Pixmap::new(project.canvas.width, project.canvas.height)
-            .ok_or(RenderError::CanvasSize { width: project.canvas.width, height: project.canvas.height })?;
-        Ok(Renderer { project, timeline, frame })
+        let (w, h) = (project.canvas.width, project.canvas.height);
+        let frame = Pixmap::new(w, h).ok_or(RenderError::CanvasSize { width: w, height: h })?;
+        let theme = ThemeSpec::for_theme(project.theme.platform, project.theme.appearance);
+        let geo = Geometry::new(w, h, &theme, project.theme.status_bar.shown);
+        let mut fonts = Fonts::new();
+        let mut images = ImageCache::default();
+        // Every referenced image is decoded up front so a bad file fails here, with its field,
+        // rather than halfway through an export.
+        check_images(&project, base_dir, &mut images)?;
+        let group = project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
+        let blocks = {
+            let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir, group };
+            (0..project.messages.len())
+                .map(|i| layout::measure(&ctx, &mut fonts, &mut images, i))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let typing_h = ((38.0 + theme.gap_other) * geo.s).round();
+        let list = ListLayout::new(&blocks, typing_h, (8.0 * geo.s).round());
+        let base = background::base_layer(&project.canvas.background, &theme, &geo, &mut images, base_dir)?;
+        let corners = background::corner_masks(&base, &geo);
+        let header = {
+            let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir, group };
+            let avatar = project.theme.header.avatar.as_ref();
+            let avatars = match avatar {
+                Some(a) => vec![layout::avatar_from(base_dir, &mut images, Some(a), "", 0, "theme.header.avatar.image")],
+                None => project
+                    .participants
+                    .iter()
+                    .filter(|p| p.side == Side::Them)
+                    .map(|p| layout::avatar_paint(&ctx, &mut images, p))
+                    .collect(),
+            };
+            chrome::header_info(&project, avatars)
+        };
+        let top = chrome::draw_top(&mut fonts, &theme, &geo, &project, &header, None);
+        let input_empty = chrome::draw_input(&mut fonts, &theme, &geo, "", false);
+        let scratch = Pixmap::new(1, 1).expect("1x1");
+        Ok(Renderer {
+            project,
+            timeline,
+            base_dir: base_dir.to_path_buf(),
+            theme,
+            geo,
+            fonts,
+            images,
+            blocks,
+            list,
+            base,
+            corners,
+            header,
+            top,
+            top_typing: None,
+            input_empty,
+            input_cache: HashMap::new(),
+            raster: HashMap::new(),
+            raster_order: Vec::new(),
+            reaction_cache: HashMap::new(),
+            frame,
+            scratch,
+        })
     }
 
     pub fn project(&self) -> &Project {
@@ -41,22 +146,304 @@ impl Renderer {
         &self.timeline
     }
 
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
     /// Output size in pixels.
     pub fn size(&self) -> (u32, u32) {
         (self.frame.width(), self.frame.height())
     }
 
-    /// Renders the frame at `t` and returns it (premultiplied RGBA8, row-major, no padding).
-    pub fn render(&mut self, t: Micros) -> &Pixmap {
-        let _ = t;
-        self.frame.fill(tiny_skia::Color::WHITE);
-        &self.frame
+    /// What is on screen at `t` (positions, animation states).
+    pub fn scene(&self, t: Micros) -> Scene {
+        scene::scene_at(
+            &SceneInput {
+                timeline: &self.timeline,
+                blocks: &self.blocks,
+                list: &self.list,
+                geo: &self.geo,
+                theme: &self.theme,
+                messages: &self.project.messages,
+            },
+            t,
+        )
     }
 
     /// A key identifying the picture at `t`: two times with equal keys render identical pixels,
     /// so an encoder can reuse the previous frame instead of drawing and converting it again.
     pub fn frame_key(&mut self, t: Micros) -> u64 {
-        let _ = t;
-        0
+        self.scene(t).key()
     }
+
+    /// Renders the frame at `t` and returns it (premultiplied RGBA8, row-major, no padding).
+    pub fn render(&mut self, t: Micros) -> &Pixmap {
+        let scene = self.scene(t);
+        self.render_scene(&scene);
+        &self.frame
+    }
+
+    /// Renders a scene computed by [`Renderer::scene`].
+    pub fn render_scene(&mut self, scene: &Scene) -> &Pixmap {
+        self.frame.data_mut().copy_from_slice(self.base.data());
+        let clip = (self.geo.list_top as i32, self.geo.list_bottom as i32);
+        for item in &scene.blocks {
+            let pm = self.block_pixmap(item.index, item.last_of_group);
+            let b = &self.blocks[item.index];
+            if item.enter >= 1024 {
+                composite(&mut self.frame, &pm, item.x, item.y, 255, clip);
+            } else {
+                let p = item.enter as f32 / 1024.0;
+                let (scale, alpha, dy) = entrance(&self.theme, b.side, p);
+                let pivot_x = match b.side {
+                    layout::BlockSide::Me => pm.width() as f32,
+                    layout::BlockSide::Them => 0.0,
+                    layout::BlockSide::Center => pm.width() as f32 / 2.0,
+                };
+                let pivot_y = pm.height() as f32;
+                draw_transformed(&mut self.frame, &mut self.scratch, &pm, item.x, item.y + (dy * self.geo.s) as i32, scale, (pivot_x, pivot_y), alpha, clip);
+            }
+        }
+        for r in &scene.reactions {
+            let pm = self.reaction_pixmap(r.index, r.count);
+            let b = &self.blocks[r.index];
+            let (w, h) = (pm.width() as i32, pm.height() as i32);
+            let (x, y) = match self.theme.tail {
+                TailAt::LastBottom if b.reaction_right => (r.x - w / 2 + (6.0 * self.geo.s) as i32, r.y - h + (10.0 * self.geo.s) as i32),
+                TailAt::LastBottom => (r.x - w / 2 - (6.0 * self.geo.s) as i32, r.y - h + (10.0 * self.geo.s) as i32),
+                TailAt::FirstTop if b.reaction_right => (r.x - (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32),
+                TailAt::FirstTop => (r.x - w + (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32),
+            };
+            let p = r.pop as f32 / 1024.0;
+            if p >= 1.0 {
+                composite(&mut self.frame, &pm, x, y, 255, clip);
+            } else {
+                let scale = anim::spring(p).max(0.01);
+                draw_transformed(&mut self.frame, &mut self.scratch, &pm, x, y, scale, (w as f32 / 2.0, h as f32 / 2.0), (p * 4.0).min(1.0), clip);
+            }
+        }
+        if let Some(ty) = &scene.typing {
+            self.draw_typing(ty, clip);
+        }
+        let top_typing = scene.header_typing;
+        if top_typing && self.top_typing.is_none() {
+            self.top_typing = Some(chrome::draw_top(&mut self.fonts, &self.theme, &self.geo, &self.project, &self.header, Some("typing…")));
+        }
+        let top = if top_typing { self.top_typing.as_ref().expect("drawn above") } else { &self.top };
+        blit_layer(&mut self.frame, top, self.geo.screen_x as i32, self.geo.screen_y as i32);
+        let input = match scene.input_index {
+            Some(i) if scene.input_chars > 0 => {
+                let key = (i, scene.input_chars);
+                if !self.input_cache.contains_key(&key) {
+                    if self.input_cache.len() > 64 {
+                        self.input_cache.clear();
+                    }
+                    let text: String = self.project.messages[i].text.chars().take(scene.input_chars).collect();
+                    let pm = chrome::draw_input(&mut self.fonts, &self.theme, &self.geo, &text, scene.caret);
+                    self.input_cache.insert(key, Arc::new(pm));
+                }
+                Some(self.input_cache[&key].clone())
+            }
+            _ => None,
+        };
+        let input_y = (self.geo.screen_y + self.geo.screen_h - self.geo.input_h) as i32;
+        match &input {
+            Some(pm) => blit_layer(&mut self.frame, pm, self.geo.screen_x as i32, input_y),
+            None => blit_layer(&mut self.frame, &self.input_empty, self.geo.screen_x as i32, input_y),
+        }
+        for (x, y, corner) in &self.corners {
+            composite(&mut self.frame, corner, *x, *y, 255, (0, self.geo.height as i32));
+        }
+        &self.frame
+    }
+
+    /// A block's pixels from the cache, rasterizing on first use.
+    fn block_pixmap(&mut self, index: usize, last: bool) -> Arc<Pixmap> {
+        let b = &self.blocks[index];
+        let key = (b.hash, last);
+        if let Some(p) = self.raster.get(&key) {
+            return p.clone();
+        }
+        let pm = Arc::new(block::rasterize(b, &mut self.fonts, self.geo.s, last));
+        if self.raster.len() >= BLOCK_CACHE_LIMIT {
+            // Drop the oldest half; scrolling only ever needs the blocks around the viewport.
+            let drop: Vec<_> = self.raster_order.drain(..BLOCK_CACHE_LIMIT / 2).collect();
+            for k in drop {
+                self.raster.remove(&k);
+            }
+        }
+        self.raster.insert(key, pm.clone());
+        self.raster_order.push(key);
+        pm
+    }
+
+    /// The reaction badge of a message with its first `count` reactions.
+    fn reaction_pixmap(&mut self, index: usize, count: usize) -> Arc<Pixmap> {
+        if let Some(p) = self.reaction_cache.get(&(index, count)) {
+            return p.clone();
+        }
+        let s = self.geo.s;
+        let t = &self.theme;
+        let m = &self.project.messages[index];
+        let shown = &m.reactions[..count.min(m.reactions.len())];
+        let pm = match t.tail {
+            TailAt::LastBottom => {
+                // iMessage tapback: a round badge with the newest emoji, blue when sent by me.
+                let r = shown.last().expect("count > 0");
+                let by_me = r
+                    .from
+                    .as_deref()
+                    .and_then(|f| self.project.participants.iter().find(|p| p.id == f))
+                    .is_some_and(|p| p.side == Side::Me);
+                let d = 34.0 * s;
+                let mut pm = Pixmap::new((d + 8.0 * s).ceil() as u32, (d + 8.0 * s).ceil() as u32).expect("badge");
+                let bg = if by_me { t.me_bubble } else { t.them_bubble };
+                shapes::fill(&mut pm, shapes::circle(d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s), t.wallpaper);
+                shapes::fill(&mut pm, shapes::circle(d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s, d / 2.0), bg);
+                shapes::fill(&mut pm, shapes::circle(d * 0.86, d * 0.98, 4.0 * s), bg);
+                shapes::fill(&mut pm, shapes::circle(d * 1.02, d * 1.14, 2.0 * s), bg);
+                let l = self.fonts.layout(&r.emoji, TextStyle::new(17.0 * s, 20.0 * s, 400), d * 2.0);
+                self.fonts.draw(&l, &mut pm, d / 2.0 + 1.5 * s - l.width / 2.0, d / 2.0 + 1.5 * s - l.height / 2.0, Rgba::hex(0xffffff));
+                pm
+            }
+            TailAt::FirstTop => {
+                // WhatsApp: a pill with the distinct emoji and a count when several people reacted.
+                let mut distinct: Vec<&str> = Vec::new();
+                for r in shown {
+                    if !distinct.contains(&r.emoji.as_str()) {
+                        distinct.push(&r.emoji);
+                    }
+                }
+                let mut label: String = distinct.iter().take(3).copied().collect::<Vec<_>>().join("");
+                if shown.len() > 1 {
+                    label.push_str(&format!(" {}", shown.len()));
+                }
+                let l = self.fonts.layout(&label, TextStyle::new(14.0 * s, 18.0 * s, 500), 300.0 * s);
+                let (w, h) = (l.width + 14.0 * s, 24.0 * s);
+                let mut pm = Pixmap::new((w + 4.0 * s).ceil() as u32, (h + 4.0 * s).ceil() as u32).expect("pill");
+                shapes::fill(&mut pm, shapes::rounded_rect(0.0, 0.0, w + 4.0 * s, h + 4.0 * s, h / 2.0 + 2.0 * s), t.reaction_border);
+                shapes::fill(&mut pm, shapes::rounded_rect(2.0 * s, 2.0 * s, w, h, h / 2.0), t.reaction_bg);
+                self.fonts.draw(&l, &mut pm, 2.0 * s + 7.0 * s, 2.0 * s + (h - l.height) / 2.0, t.secondary_text);
+                pm
+            }
+        };
+        let pm = Arc::new(pm);
+        self.reaction_cache.insert((index, count), pm.clone());
+        pm
+    }
+
+    /// The bouncing-dots bubble of the other side.
+    fn draw_typing(&mut self, ty: &scene::TypingItem, clip: (i32, i32)) {
+        let s = self.geo.s;
+        let t = &self.theme;
+        let (w, h) = (62.0 * s, 38.0 * s);
+        let group = self.project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
+        let avatar_w = if group { (t.avatar_size + 6.0) * s } else { 0.0 };
+        let mut pm = Pixmap::new((w + avatar_w + 12.0 * s).ceil() as u32, (h + 8.0 * s).ceil() as u32).expect("typing");
+        let bx = avatar_w + 6.0 * s;
+        shapes::fill(&mut pm, shapes::rounded_rect(bx, 0.0, w, h, h / 2.0), t.them_bubble);
+        if t.tail == TailAt::LastBottom {
+            shapes::fill(&mut pm, shapes::circle(bx + 2.0 * s, h - 2.0 * s, 6.0 * s), t.them_bubble);
+            shapes::fill(&mut pm, shapes::circle(bx - 3.0 * s, h + 4.0 * s, 3.0 * s), t.them_bubble);
+        }
+        let phase = ty.phase as f32 / 32.0;
+        for k in 0..3 {
+            // Each dot brightens in turn, a third of a cycle apart.
+            let v = ((phase - k as f32 * 0.18) * std::f32::consts::TAU).sin().max(0.0);
+            let c = t.typing_dot.alpha((110.0 + 145.0 * v) as u8);
+            let lift = if t.tail == TailAt::FirstTop { v * 3.0 * s } else { 0.0 };
+            shapes::fill(&mut pm, shapes::circle(bx + w / 2.0 + (k as f32 - 1.0) * 12.5 * s, h / 2.0 - lift, 4.6 * s), c);
+        }
+        if group {
+            let m = &self.project.messages[ty.index];
+            if let Some(p) = m.sender.as_deref().and_then(|id| self.project.participants.iter().find(|p| p.id == id)) {
+                let ctx = LayoutCtx { project: &self.project, theme: &self.theme, geo: &self.geo, base_dir: &self.base_dir, group };
+                let a = layout::avatar_paint(&ctx, &mut self.images, p);
+                block::draw_avatar(&mut pm, &mut self.fonts, &a, 0.0, h - t.avatar_size * s, t.avatar_size * s);
+            }
+        }
+        let x = ty.x - (6.0 * s) as i32;
+        let p = ty.grow as f32 / 1024.0;
+        if p >= 1.0 {
+            composite(&mut self.frame, &pm, x, ty.y, 255, clip);
+        } else {
+            let scale = 0.4 + 0.6 * anim::spring(p);
+            draw_transformed(&mut self.frame, &mut self.scratch, &pm, x, ty.y, scale, (bx, h), (p * 3.0).min(1.0), clip);
+        }
+    }
+}
+
+/// Scale, alpha and vertical offset (pt) of a bubble entering, per platform motion.
+fn entrance(t: &ThemeSpec, side: layout::BlockSide, p: f32) -> (f32, f32, f32) {
+    let alpha = (p * 3.5).min(1.0);
+    match (t.tail, side) {
+        (_, layout::BlockSide::Center) => (1.0, anim::ease_out_cubic(p), 0.0),
+        // iMessage: sent bubbles rise from the input field; received ones pop from their tail.
+        (TailAt::LastBottom, layout::BlockSide::Me) => {
+            let e = anim::spring(p);
+            (0.86 + 0.14 * e, alpha, (1.0 - e) * 30.0)
+        }
+        (TailAt::LastBottom, _) => (0.55 + 0.45 * anim::spring(p), alpha, 0.0),
+        // WhatsApp: a quick fade and slight grow.
+        (TailAt::FirstTop, _) => (0.92 + 0.08 * anim::ease_out_cubic(p), anim::ease_out_cubic(p).max(alpha * 0.8), 0.0),
+    }
+}
+
+/// Draws `src` scaled around `pivot` (in src pixels) at (x, y), with opacity, clipped to rows.
+#[allow(clippy::too_many_arguments)]
+fn draw_transformed(
+    frame: &mut Pixmap,
+    scratch: &mut Pixmap,
+    src: &Pixmap,
+    x: i32,
+    y: i32,
+    scale: f32,
+    pivot: (f32, f32),
+    alpha: f32,
+    clip: (i32, i32),
+) {
+    if scratch.width() != src.width() || scratch.height() != src.height() {
+        *scratch = Pixmap::new(src.width(), src.height()).expect("scratch");
+    } else {
+        scratch.fill(tiny_skia::Color::TRANSPARENT);
+    }
+    let tr = tiny_skia::Transform::from_translate(pivot.0, pivot.1)
+        .pre_scale(scale, scale)
+        .pre_translate(-pivot.0, -pivot.1);
+    let paint = tiny_skia::PixmapPaint {
+        opacity: alpha.clamp(0.0, 1.0),
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..Default::default()
+    };
+    scratch.draw_pixmap(0, 0, src.as_ref(), &paint, tr, None);
+    composite(frame, scratch, x, y, 255, clip);
+}
+
+/// Puts a chrome layer on the frame: a row copy when it spans the canvas (chrome layers are
+/// always painted opaque), a blend otherwise.
+fn blit_layer(frame: &mut Pixmap, layer: &Pixmap, x: i32, y: i32) {
+    if x == 0 && layer.width() == frame.width() {
+        copy_rows(frame, layer, y);
+    } else {
+        composite(frame, layer, x, y, 255, (0, frame.height() as i32));
+    }
+}
+
+fn check_images(project: &Project, base: &Path, images: &mut ImageCache) -> Result<(), RenderError> {
+    for (field, file) in project.media_refs() {
+        let is_image = field.ends_with(".image") || field == "canvas.background.path" || {
+            // messages[i].media is an image for image messages only.
+            field.ends_with(".media")
+                && field
+                    .trim_start_matches("messages[")
+                    .split(']')
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .is_some_and(|i| project.messages[i].kind == chatframe_model::MessageKind::Image)
+        };
+        if is_image {
+            images.load(base, file, &field)?;
+        }
+    }
+    Ok(())
 }
