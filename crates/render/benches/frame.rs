@@ -1,1 +1,80 @@
-fn main() {}
+//! Frame render time (issue #2 targets: bench-party 1080x1920 <= 4 ms median, 540x960 <= 2 ms;
+//! 5,000 messages <= 1.2x the cost at 20). Single-threaded; run with `cargo bench -p chatframe-render`.
+//!
+//! Each iteration renders a different frame time across the whole video, so the measurement
+//! includes scrolling, entrance animations and typing dots, not one cached picture.
+
+use std::path::Path;
+
+use chatframe_model::{Message, Project, Side, load_project};
+use chatframe_render::Renderer;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn samples() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples")
+}
+
+fn bench_party(width: u32, height: u32) -> Project {
+    let mut p = load_project(&samples().join("bench-party.chatframe.json")).expect("sample").project;
+    p.canvas.width = width;
+    p.canvas.height = height;
+    p
+}
+
+/// A project of `n` short alternating messages, paced like bench-party.
+fn long_chat(n: usize) -> Project {
+    let mut p = bench_party(1080, 1920);
+    let base = p.messages.clone();
+    p.messages = (0..n)
+        .map(|i| {
+            let mut m: Message = base[i % base.len()].clone();
+            m.id = format!("m{i}");
+            m
+        })
+        .collect();
+    assert!(p.participants.iter().any(|q| q.side == Side::Me));
+    p
+}
+
+fn render_sweep(c: &mut Criterion, name: &str, project: Project, window: Option<(i64, i64)>) {
+    let mut r = Renderer::new(project, &samples()).expect("renderer");
+    let frames = r.timeline().frame_count();
+    let (from, to) = window.unwrap_or((0, r.timeline().duration));
+    // Warm the caches the way an export does: every frame once.
+    let mut n = 0u64;
+    while n < frames {
+        let t = r.timeline().frame_time(n);
+        if t >= from && t <= to {
+            r.render(t);
+        }
+        n += 1;
+    }
+    let mut i = 0u64;
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            // Step through frames of the window; 7 is coprime with typical frame counts.
+            let t = from + ((i * 7 * 33_333) as i64 % (to - from).max(1));
+            i += 1;
+            std::hint::black_box(r.render(t).data()[0]);
+        })
+    });
+}
+
+fn frames(c: &mut Criterion) {
+    render_sweep(c, "bench-party 1080x1920", bench_party(1080, 1920), None);
+    render_sweep(c, "bench-party 540x960", bench_party(540, 960), None);
+    // Compare the last 10 s of a 20-message chat with the last 10 s of a 5,000-message chat.
+    for n in [20usize, 5000] {
+        let p = long_chat(n);
+        let tl = chatframe_model::Timeline::build(&p);
+        let end = tl.duration;
+        render_sweep(c, &format!("{n} messages 1080x1920 (last 10 s)"), p, Some((end - 10_000_000, end)));
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(4));
+    targets = frames
+}
+criterion_main!(benches);

@@ -14,7 +14,7 @@ fn main() {
     r.render(t);
     let first = start.elapsed();
     let start = std::time::Instant::now();
-    let pm = r.render(t);
+    r.render(t);
     eprintln!("first {:?}, again {:?}, duration {:.2}s", first, start.elapsed(), r.timeline().duration as f64 / 1e6);
     r.render(t).save_png(out).expect("write png");
 }

@@ -42,7 +42,12 @@ fn paint_background(
             match shader {
                 Some(shader) => {
                     let paint = tiny_skia::Paint { shader, ..Default::default() };
-                    p.fill_rect(tiny_skia::Rect::from_xywh(0.0, 0.0, w, h).expect("canvas"), &paint, Transform::identity(), None);
+                    p.fill_rect(
+                        tiny_skia::Rect::from_xywh(0.0, 0.0, w, h).expect("canvas"),
+                        &paint,
+                        Transform::identity(),
+                        None,
+                    );
                 }
                 None => p.fill(Rgba::from(*from).skia()),
             }
@@ -68,7 +73,12 @@ fn doodles(p: &mut Pixmap, x0: f32, y0: f32, w: f32, h: f32, s: f32, color: Rgba
             let k = (row * 7 + col * 13) % 5;
             match k {
                 0 => shapes::stroke(p, shapes::circle(x, y, 6.0 * s), color, 1.6 * s),
-                1 => shapes::stroke(p, shapes::rounded_rect(x - 6.0 * s, y - 5.0 * s, 12.0 * s, 10.0 * s, 3.0 * s), color, 1.6 * s),
+                1 => shapes::stroke(
+                    p,
+                    shapes::rounded_rect(x - 6.0 * s, y - 5.0 * s, 12.0 * s, 10.0 * s, 3.0 * s),
+                    color,
+                    1.6 * s,
+                ),
                 2 => {
                     let mut pb = tiny_skia::PathBuilder::new();
                     pb.move_to(x - 7.0 * s, y + 3.0 * s);
@@ -115,13 +125,25 @@ pub fn base_layer(
             let grow = (6 - i) as f32 * 3.0 * s;
             shapes::fill(
                 &mut p,
-                shapes::rounded_rect(g.screen_x - bezel - grow, g.screen_y - bezel - grow + 6.0 * s, g.screen_w + 2.0 * (bezel + grow), g.screen_h + 2.0 * (bezel + grow), r + bezel + grow),
+                shapes::rounded_rect(
+                    g.screen_x - bezel - grow,
+                    g.screen_y - bezel - grow + 6.0 * s,
+                    g.screen_w + 2.0 * (bezel + grow),
+                    g.screen_h + 2.0 * (bezel + grow),
+                    r + bezel + grow,
+                ),
                 Rgba::new(0, 0, 0, 10),
             );
         }
         shapes::fill(
             &mut p,
-            shapes::rounded_rect(g.screen_x - bezel, g.screen_y - bezel, g.screen_w + 2.0 * bezel, g.screen_h + 2.0 * bezel, r + bezel),
+            shapes::rounded_rect(
+                g.screen_x - bezel,
+                g.screen_y - bezel,
+                g.screen_w + 2.0 * bezel,
+                g.screen_h + 2.0 * bezel,
+                r + bezel,
+            ),
             Rgba::hex(0x111111),
         );
         let mut screen = Pixmap::new(g.screen_w as u32, g.screen_h as u32).expect("screen");
@@ -151,7 +173,9 @@ pub fn corner_masks(base: &Pixmap, g: &Geometry) -> Vec<(i32, i32, Pixmap)> {
     let r = (44.0 * g.s).ceil() as u32;
     let (sx, sy, sw, sh) = (g.screen_x as i32, g.screen_y as i32, g.screen_w as i32, g.screen_h as i32);
     let mut out = Vec::new();
-    for (cx, cy) in [(sx, sy), (sx + sw - r as i32, sy), (sx, sy + sh - r as i32), (sx + sw - r as i32, sy + sh - r as i32)] {
+    for (cx, cy) in
+        [(sx, sy), (sx + sw - r as i32, sy), (sx, sy + sh - r as i32), (sx + sw - r as i32, sy + sh - r as i32)]
+    {
         let mut corner = Pixmap::new(r, r).expect("corner");
         // Copy the base (bezel + backdrop) for this corner, then cut out the rounded screen so
         // only the part outside the screen remains.
@@ -166,7 +190,8 @@ pub fn corner_masks(base: &Pixmap, g: &Geometry) -> Vec<(i32, i32, Pixmap)> {
                     );
                     let d = ((bx as f32 + 0.5 - ax).powi(2) + (by as f32 + 0.5 - ay).powi(2)).sqrt();
                     let outside = (d - r as f32 + 0.5).clamp(0.0, 1.0);
-                    let inside_corner = (bx < sx + r as i32 || bx >= sx + sw - r as i32) && (by < sy + r as i32 || by >= sy + sh - r as i32);
+                    let inside_corner = (bx < sx + r as i32 || bx >= sx + sw - r as i32)
+                        && (by < sy + r as i32 || by >= sy + sh - r as i32);
                     if inside_corner && outside > 0.0 {
                         let a = (outside * 255.0).round() as u32;
                         let i = ((y as u32 * r + x as u32) * 4) as usize;

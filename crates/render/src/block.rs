@@ -105,7 +105,11 @@ fn draw_voice_note(p: &mut Pixmap, fonts: &mut Fonts, x: f32, y: f32, w: f32, h:
         // A fixed pseudo-random envelope: looks like speech, identical on every render.
         let v = ((b as f32 * 1.7).sin() * 0.5 + (b as f32 * 0.61).cos() * 0.35 + 0.2).abs().min(1.0);
         let bh = (3.0 + v * 16.0) * s;
-        shapes::fill(p, shapes::rounded_rect(wave_x0 + b as f32 * 4.0 * s, cy - bh / 2.0, 2.2 * s, bh, 1.1 * s), color.alpha(200));
+        shapes::fill(
+            p,
+            shapes::rounded_rect(wave_x0 + b as f32 * 4.0 * s, cy - bh / 2.0, 2.2 * s, bh, 1.1 * s),
+            color.alpha(200),
+        );
     }
     fonts.draw(&label, p, wave_x1 + 6.0 * s, cy - label.height / 2.0, color.alpha(210));
 }

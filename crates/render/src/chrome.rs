@@ -87,7 +87,11 @@ pub fn draw_top(
                 Some(sub) => format!("{} · {}", info.title, sub),
                 None => info.title.clone(),
             };
-            let l = if sub.is_some() { fonts.layout(&label, TextStyle::new(11.5 * s, 14.0 * s, 500), w * 0.7) } else { title };
+            let l = if sub.is_some() {
+                fonts.layout(&label, TextStyle::new(11.5 * s, 14.0 * s, 500), w * 0.7)
+            } else {
+                title
+            };
             let tx = (w - l.width) / 2.0 - 3.0 * s;
             fonts.draw(&l, &mut p, tx, ty, t.header_fg);
             let mut pb = tiny_skia::PathBuilder::new();
@@ -165,7 +169,15 @@ pub fn draw_input(fonts: &mut Fonts, t: &ThemeSpec, g: &Geometry, typed: &str, c
     let cy = bar_h / 2.0;
     let (fx, fw) = match t.header_style {
         HeaderStyle::Centered => {
-            icons::plus_circle(&mut p, 26.0 * s, cy, 16.0 * s, if t.dark { Rgba::hex(0x2c2c2e) } else { Rgba::hex(0xe9e9eb) }, t.input_icon, s);
+            icons::plus_circle(
+                &mut p,
+                26.0 * s,
+                cy,
+                16.0 * s,
+                if t.dark { Rgba::hex(0x2c2c2e) } else { Rgba::hex(0xe9e9eb) },
+                t.input_icon,
+                s,
+            );
             (50.0 * s, w - 60.0 * s)
         }
         HeaderStyle::Row => (8.0 * s, w - 66.0 * s),
@@ -193,7 +205,14 @@ pub fn draw_input(fonts: &mut Fonts, t: &ThemeSpec, g: &Geometry, typed: &str, c
         let offset = (l.width + cursor_w + 2.0 * s - avail).max(0.0);
         fonts.draw(&l, &mut line, -offset, 2.0 * s, t.input_text);
         if cursor {
-            shapes::fill_rect(&mut line, l.width - offset + 1.5 * s, 3.0 * s, cursor_w, style.line_height - 2.0 * s, t.accent);
+            shapes::fill_rect(
+                &mut line,
+                l.width - offset + 1.5 * s,
+                3.0 * s,
+                cursor_w,
+                style.line_height - 2.0 * s,
+                t.accent,
+            );
         }
         let ly = (cy - line.height() as f32 / 2.0).round() as i32;
         let clip = (0, p.height() as i32);

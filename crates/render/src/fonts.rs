@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use cosmic_text::{
-    Attrs, Buffer, Family, Fallback, FontSystem, Metrics, Shaping, SwashCache, SwashContent, Weight, Wrap,
-    fontdb,
+    Attrs, Buffer, Fallback, Family, FontSystem, Metrics, Shaping, SwashCache, SwashContent, Weight, Wrap, fontdb,
 };
 use tiny_skia::Pixmap;
 use unicode_script::Script;
@@ -145,7 +144,9 @@ impl Fonts {
         buffer.set_size(Some(max_width.max(1.0)), None);
         let attrs = Attrs::new().family(Family::Name(UI_FAMILY)).weight(Weight(style.weight));
         let emoji = attrs.clone().family(Family::Name(EMOJI_FAMILY));
-        let spans = emoji_spans(text).into_iter().map(|(span, is_emoji)| (span, if is_emoji { emoji.clone() } else { attrs.clone() }));
+        let spans = emoji_spans(text)
+            .into_iter()
+            .map(|(span, is_emoji)| (span, if is_emoji { emoji.clone() } else { attrs.clone() }));
         buffer.set_rich_text(spans, &attrs, Shaping::Advanced, None);
         buffer.shape_until_scroll(&mut self.system, false);
         let (mut width, mut lines, mut rtl, mut last) = (0.0f32, 0usize, None, 0.0f32);
@@ -162,7 +163,13 @@ impl Fonts {
             buffer.set_size(Some(width.ceil()), None);
             buffer.shape_until_scroll(&mut self.system, false);
         }
-        TextLayout { buffer, width: width.ceil(), height: lines.max(1) as f32 * style.line_height, last_line_width: last, rtl }
+        TextLayout {
+            buffer,
+            width: width.ceil(),
+            height: lines.max(1) as f32 * style.line_height,
+            last_line_width: last,
+            rtl,
+        }
     }
 
     /// Draws `layout` with its top-left at (`x`, `y`) in `color`. Color emoji keep their own

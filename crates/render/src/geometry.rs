@@ -63,5 +63,4 @@ impl Geometry {
     pub fn list_height(&self) -> f32 {
         (self.list_bottom - self.list_top).max(1.0)
     }
-
 }

@@ -123,7 +123,13 @@ pub fn measure(
     let g = ctx.geo;
     let s = g.s;
     let first = i == 0 || !same_group(&msgs[i - 1], m);
-    let gap_before = if i == 0 { 0.0 } else if first { t.gap_other * s } else { t.gap_same * s };
+    let gap_before = if i == 0 {
+        0.0
+    } else if first {
+        t.gap_other * s
+    } else {
+        t.gap_same * s
+    };
 
     let mut h = std::collections::hash_map::DefaultHasher::new();
     hash_message(m, &mut h);
@@ -157,9 +163,7 @@ pub fn measure(
         y += 16.0 * s;
     }
     // Sender name: above the bubble (iMessage) or inside it (WhatsApp), first of group only.
-    let name = (ctx.group && !me && first)
-        .then(|| sender.map(|p| (p.name.clone(), ctx.name_color(p))))
-        .flatten();
+    let name = (ctx.group && !me && first).then(|| sender.map(|p| (p.name.clone(), ctx.name_color(p)))).flatten();
     let mut name_inside = None;
     if let Some((n, color)) = &name {
         if t.name_inside {
@@ -222,7 +226,8 @@ pub fn measure(
         }
         if let Some(l) = meta {
             let (mx, my) = (bubble_x + bw - pad_x - meta_w + 4.0 * s, bubble_y + bh - pad_y - l.height + 2.0 * s);
-            let meta_color = if caption_h > 0.0 { if me { t.meta_me } else { t.meta_them } } else { Rgba::hex(0xffffff) };
+            let meta_color =
+                if caption_h > 0.0 { if me { t.meta_me } else { t.meta_them } } else { Rgba::hex(0xffffff) };
             if me {
                 ticks = receipt_ticks(m.receipt, mx + l.width + 3.0 * s, my + 3.5 * s, meta_color, t);
             }
@@ -321,7 +326,7 @@ pub fn measure(
     if let Some(tk) = &mut ticks {
         shift(&mut tk.0);
     }
-    let bubble_shown = !(photo.is_some() && !t.inline_time);
+    let bubble_shown = photo.is_none() || t.inline_time;
     Ok(Block {
         hash: h.finish(),
         side,
@@ -378,7 +383,7 @@ fn measure_center(ctx: &LayoutCtx<'_>, fonts: &mut Fonts, m: &Message, gap_befor
         bubble: pill.map(|_| (x, top, w, h)),
         bubble_color: pill.unwrap_or(Rgba::new(0, 0, 0, 0)),
         bubble_bottom: None,
-        radius: if is_date { 8.0 * s } else { 8.0 * s },
+        radius: 8.0 * s,
         tail: None,
         texts: vec![text],
         photo: None,

@@ -100,7 +100,9 @@ impl Renderer {
             let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir, group };
             let avatar = project.theme.header.avatar.as_ref();
             let avatars = match avatar {
-                Some(a) => vec![layout::avatar_from(base_dir, &mut images, Some(a), "", 0, "theme.header.avatar.image")],
+                Some(a) => {
+                    vec![layout::avatar_from(base_dir, &mut images, Some(a), "", 0, "theme.header.avatar.image")]
+                }
                 None => project
                     .participants
                     .iter()
@@ -201,7 +203,17 @@ impl Renderer {
                     layout::BlockSide::Center => pm.width() as f32 / 2.0,
                 };
                 let pivot_y = pm.height() as f32;
-                draw_transformed(&mut self.frame, &mut self.scratch, &pm, item.x, item.y + (dy * self.geo.s) as i32, scale, (pivot_x, pivot_y), alpha, clip);
+                draw_transformed(
+                    &mut self.frame,
+                    &mut self.scratch,
+                    &pm,
+                    item.x,
+                    item.y + (dy * self.geo.s) as i32,
+                    scale,
+                    (pivot_x, pivot_y),
+                    alpha,
+                    clip,
+                );
             }
         }
         for r in &scene.reactions {
@@ -209,9 +221,13 @@ impl Renderer {
             let b = &self.blocks[r.index];
             let (w, h) = (pm.width() as i32, pm.height() as i32);
             let (x, y) = match self.theme.tail {
-                TailAt::LastBottom if b.reaction_right => (r.x - w / 2 + (6.0 * self.geo.s) as i32, r.y - h + (10.0 * self.geo.s) as i32),
+                TailAt::LastBottom if b.reaction_right => {
+                    (r.x - w / 2 + (6.0 * self.geo.s) as i32, r.y - h + (10.0 * self.geo.s) as i32)
+                }
                 TailAt::LastBottom => (r.x - w / 2 - (6.0 * self.geo.s) as i32, r.y - h + (10.0 * self.geo.s) as i32),
-                TailAt::FirstTop if b.reaction_right => (r.x - (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32),
+                TailAt::FirstTop if b.reaction_right => {
+                    (r.x - (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32)
+                }
                 TailAt::FirstTop => (r.x - w + (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32),
             };
             let p = r.pop as f32 / 1024.0;
@@ -219,7 +235,17 @@ impl Renderer {
                 composite(&mut self.frame, &pm, x, y, 255, clip);
             } else {
                 let scale = anim::spring(p).max(0.01);
-                draw_transformed(&mut self.frame, &mut self.scratch, &pm, x, y, scale, (w as f32 / 2.0, h as f32 / 2.0), (p * 4.0).min(1.0), clip);
+                draw_transformed(
+                    &mut self.frame,
+                    &mut self.scratch,
+                    &pm,
+                    x,
+                    y,
+                    scale,
+                    (w as f32 / 2.0, h as f32 / 2.0),
+                    (p * 4.0).min(1.0),
+                    clip,
+                );
             }
         }
         if let Some(ty) = &scene.typing {
@@ -227,7 +253,14 @@ impl Renderer {
         }
         let top_typing = scene.header_typing;
         if top_typing && self.top_typing.is_none() {
-            self.top_typing = Some(chrome::draw_top(&mut self.fonts, &self.theme, &self.geo, &self.project, &self.header, Some("typing…")));
+            self.top_typing = Some(chrome::draw_top(
+                &mut self.fonts,
+                &self.theme,
+                &self.geo,
+                &self.project,
+                &self.header,
+                Some("typing…"),
+            ));
         }
         let top = if top_typing { self.top_typing.as_ref().expect("drawn above") } else { &self.top };
         blit_layer(&mut self.frame, top, self.geo.screen_x as i32, self.geo.screen_y as i32);
@@ -298,12 +331,22 @@ impl Renderer {
                 let d = 34.0 * s;
                 let mut pm = Pixmap::new((d + 8.0 * s).ceil() as u32, (d + 8.0 * s).ceil() as u32).expect("badge");
                 let bg = if by_me { t.me_bubble } else { t.them_bubble };
-                shapes::fill(&mut pm, shapes::circle(d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s), t.wallpaper);
+                shapes::fill(
+                    &mut pm,
+                    shapes::circle(d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s),
+                    t.wallpaper,
+                );
                 shapes::fill(&mut pm, shapes::circle(d / 2.0 + 1.5 * s, d / 2.0 + 1.5 * s, d / 2.0), bg);
                 shapes::fill(&mut pm, shapes::circle(d * 0.86, d * 0.98, 4.0 * s), bg);
                 shapes::fill(&mut pm, shapes::circle(d * 1.02, d * 1.14, 2.0 * s), bg);
                 let l = self.fonts.layout(&r.emoji, TextStyle::new(17.0 * s, 20.0 * s, 400), d * 2.0);
-                self.fonts.draw(&l, &mut pm, d / 2.0 + 1.5 * s - l.width / 2.0, d / 2.0 + 1.5 * s - l.height / 2.0, Rgba::hex(0xffffff));
+                self.fonts.draw(
+                    &l,
+                    &mut pm,
+                    d / 2.0 + 1.5 * s - l.width / 2.0,
+                    d / 2.0 + 1.5 * s - l.height / 2.0,
+                    Rgba::hex(0xffffff),
+                );
                 pm
             }
             TailAt::FirstTop => {
@@ -321,7 +364,11 @@ impl Renderer {
                 let l = self.fonts.layout(&label, TextStyle::new(14.0 * s, 18.0 * s, 500), 300.0 * s);
                 let (w, h) = (l.width + 14.0 * s, 24.0 * s);
                 let mut pm = Pixmap::new((w + 4.0 * s).ceil() as u32, (h + 4.0 * s).ceil() as u32).expect("pill");
-                shapes::fill(&mut pm, shapes::rounded_rect(0.0, 0.0, w + 4.0 * s, h + 4.0 * s, h / 2.0 + 2.0 * s), t.reaction_border);
+                shapes::fill(
+                    &mut pm,
+                    shapes::rounded_rect(0.0, 0.0, w + 4.0 * s, h + 4.0 * s, h / 2.0 + 2.0 * s),
+                    t.reaction_border,
+                );
                 shapes::fill(&mut pm, shapes::rounded_rect(2.0 * s, 2.0 * s, w, h, h / 2.0), t.reaction_bg);
                 self.fonts.draw(&l, &mut pm, 2.0 * s + 7.0 * s, 2.0 * s + (h - l.height) / 2.0, t.secondary_text);
                 pm
@@ -352,12 +399,22 @@ impl Renderer {
             let v = ((phase - k as f32 * 0.18) * std::f32::consts::TAU).sin().max(0.0);
             let c = t.typing_dot.alpha((110.0 + 145.0 * v) as u8);
             let lift = if t.tail == TailAt::FirstTop { v * 3.0 * s } else { 0.0 };
-            shapes::fill(&mut pm, shapes::circle(bx + w / 2.0 + (k as f32 - 1.0) * 12.5 * s, h / 2.0 - lift, 4.6 * s), c);
+            shapes::fill(
+                &mut pm,
+                shapes::circle(bx + w / 2.0 + (k as f32 - 1.0) * 12.5 * s, h / 2.0 - lift, 4.6 * s),
+                c,
+            );
         }
         if group {
             let m = &self.project.messages[ty.index];
             if let Some(p) = m.sender.as_deref().and_then(|id| self.project.participants.iter().find(|p| p.id == id)) {
-                let ctx = LayoutCtx { project: &self.project, theme: &self.theme, geo: &self.geo, base_dir: &self.base_dir, group };
+                let ctx = LayoutCtx {
+                    project: &self.project,
+                    theme: &self.theme,
+                    geo: &self.geo,
+                    base_dir: &self.base_dir,
+                    group,
+                };
                 let a = layout::avatar_paint(&ctx, &mut self.images, p);
                 block::draw_avatar(&mut pm, &mut self.fonts, &a, 0.0, h - t.avatar_size * s, t.avatar_size * s);
             }
@@ -368,7 +425,17 @@ impl Renderer {
             composite(&mut self.frame, &pm, x, ty.y, 255, clip);
         } else {
             let scale = 0.4 + 0.6 * anim::spring(p);
-            draw_transformed(&mut self.frame, &mut self.scratch, &pm, x, ty.y, scale, (bx, h), (p * 3.0).min(1.0), clip);
+            draw_transformed(
+                &mut self.frame,
+                &mut self.scratch,
+                &pm,
+                x,
+                ty.y,
+                scale,
+                (bx, h),
+                (p * 3.0).min(1.0),
+                clip,
+            );
         }
     }
 }

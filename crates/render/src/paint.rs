@@ -45,7 +45,12 @@ impl Rgba {
 
     pub fn premultiplied(self) -> Premul {
         let a = self.a as u32;
-        Premul { r: mul255(self.r as u32, a) as u8, g: mul255(self.g as u32, a) as u8, b: mul255(self.b as u32, a) as u8, a: self.a }
+        Premul {
+            r: mul255(self.r as u32, a) as u8,
+            g: mul255(self.g as u32, a) as u8,
+            b: mul255(self.b as u32, a) as u8,
+            a: self.a,
+        }
     }
 
     /// This color at `coverage` (0-255) of its alpha, premultiplied.

@@ -143,8 +143,7 @@ pub fn scene_at(inp: &SceneInput<'_>, t: Micros) -> Scene {
         }
         let b = &inp.blocks[j];
         let e = &tl.entries[j];
-        let next_same_shown =
-            j + 1 < appeared && same_group(&inp.messages[j], &inp.messages[j + 1]);
+        let next_same_shown = j + 1 < appeared && same_group(&inp.messages[j], &inp.messages[j + 1]);
         let y = (origin + top).round() as i32;
         let x = (g.screen_x + b.x0).round() as i32;
         let enter = q(anim::progress(t, e.appear, anim::APPEAR));

@@ -53,6 +53,7 @@ pub fn stroke(p: &mut Pixmap, path: Option<Path>, color: Rgba, width: f32) {
 
 /// The tail of a chat bubble, drawn in the bubble's color beside its body.
 /// `right` is the side of the screen the bubble is on; `x`/`y`/`w`/`h` its body; `s` px per pt.
+#[allow(clippy::too_many_arguments)]
 pub fn tail(pb: &mut PathBuilder, style: TailAt, right: bool, x: f32, y: f32, w: f32, h: f32, s: f32) {
     let dir = if right { 1.0 } else { -1.0 };
     let edge = if right { x + w } else { x };
@@ -63,7 +64,14 @@ pub fn tail(pb: &mut PathBuilder, style: TailAt, right: bool, x: f32, y: f32, w:
             pb.move_to(edge - dir * 9.0 * s, b - 17.0 * s);
             pb.line_to(edge, b - 17.0 * s);
             pb.cubic_to(edge, b - 6.0 * s, edge + dir * 2.5 * s, b - 1.5 * s, edge + dir * 6.5 * s, b);
-            pb.cubic_to(edge + dir * 1.0 * s, b + 0.6 * s, edge - dir * 4.5 * s, b - 0.8 * s, edge - dir * 8.0 * s, b - 3.0 * s);
+            pb.cubic_to(
+                edge + dir * 1.0 * s,
+                b + 0.6 * s,
+                edge - dir * 4.5 * s,
+                b - 0.8 * s,
+                edge - dir * 8.0 * s,
+                b - 3.0 * s,
+            );
             pb.close();
         }
         TailAt::FirstTop => {

@@ -1,0 +1,11 @@
+//! Integration tests of the document: parsing real files, every bad input, and timeline
+//! snapshots of the samples.
+
+mod bad_input;
+mod timeline;
+
+use std::path::PathBuf;
+
+pub fn samples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples")
+}
