@@ -60,11 +60,13 @@ impl AiWriter {
     }
 
     fn request(&self, brief: &Brief, stream: bool) -> reqwest::RequestBuilder {
+        // Names go in as a JSON array on a line of their own: unambiguous for the model even when
+        // a name contains a comma.
         let system = format!(
-            "You write text-message conversations for short animated chat videos. Participants: {}. \
+            "You write text-message conversations for short animated chat videos.\nParticipants: {}\n\
              Write exactly {} messages in language '{}' with a {} tone. Output ONLY JSON Lines: one object \
              per line, {{\"sender\": \"<participant name>\", \"text\": \"<message>\"}}, no other text, no code fences.",
-            brief.participants.join(", "),
+            serde_json::to_string(&brief.participants).unwrap_or_default(),
             brief.messages,
             brief.language,
             brief.style

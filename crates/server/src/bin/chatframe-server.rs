@@ -11,7 +11,9 @@ use anyhow::{Context, bail};
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,symphonia=off".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let mut args: Vec<String> = std::env::args().skip(1).collect();

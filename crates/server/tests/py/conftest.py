@@ -1,8 +1,11 @@
 """Starts the real Cloud API server (the `chatframe-server` dev binary) on a loopback port with
 its own data directory, for the whole session."""
 
+import json
 import os
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import subprocess
 import tempfile
 import time
@@ -38,8 +41,31 @@ class Server:
         return out.stdout.strip()
 
 
+class FakeOpenAI(BaseHTTPRequestHandler):
+    """A FAKE OpenAI-compatible chat-completions endpoint on loopback: the real AI provider is a
+    third party these suites cannot reach, so this test double answers in the same wire format
+    with two messages from the participants named in the request."""
+
+    def do_POST(self):
+        req = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+        system = req["messages"][0]["content"]
+        names = next(json.loads(l[len("Participants: "):]) for l in system.splitlines() if l.startswith("Participants: "))
+        lines = [json.dumps({"sender": names[i % len(names)], "text": f"message {i}"}) for i in range(2)]
+        body = json.dumps({"choices": [{"message": {"role": "assistant", "content": "\n".join(lines)}}]}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
 def server():
+    ai = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
+    threading.Thread(target=ai.serve_forever, daemon=True).start()
     data = tempfile.mkdtemp(prefix="chatframe-py-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -50,6 +76,8 @@ def server():
         CHATFRAME_RATE_LIMIT_PER_MINUTE="1000000",
         CHATFRAME_RATE_LIMIT_BURST="1000000",
         CHATFRAME_PUBLIC_URL=url,
+        CHATFRAME_AI_BASE_URL=f"http://127.0.0.1:{ai.server_address[1]}/v1",
+        CHATFRAME_AI_MODEL="fake",
         RUST_LOG="warn",
     )
     key = subprocess.run(
@@ -70,3 +98,4 @@ def server():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        ai.shutdown()
