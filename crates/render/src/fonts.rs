@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::paint::{Rgba, blend_pixel};
 
-static FONT_FILES: [&[u8]; 8] = [
+static FONT_FILES: [&[u8]; 9] = [
     include_bytes!("../../../assets/fonts/Inter-Regular.otf"),
     include_bytes!("../../../assets/fonts/Inter-Medium.otf"),
     include_bytes!("../../../assets/fonts/Inter-SemiBold.otf"),
@@ -21,12 +21,15 @@ static FONT_FILES: [&[u8]; 8] = [
     include_bytes!("../../../assets/fonts/NotoSansArabic-Regular.ttf"),
     include_bytes!("../../../assets/fonts/NotoSansHebrew-Regular.ttf"),
     include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf"),
+    include_bytes!("../../../assets/fonts/NanumBarunGothic.ttf"),
     include_bytes!("../../../assets/fonts/NotoColorEmoji.ttf"),
 ];
 
 const UI_FAMILY: &str = "Inter";
 const EMOJI_FAMILY: &str = "Noto Color Emoji";
 const CJK_FAMILY: &str = "Droid Sans Fallback";
+/// Droid Sans Fallback lacks most Hangul syllables.
+const KOREAN_FAMILY: &str = "NanumBarunGothic";
 
 /// Our fallback chain: scripts Inter lacks go to the bundled font for that script; everything
 /// else (emoji, symbols) tries the emoji font before the CJK font, which also carries
@@ -46,7 +49,8 @@ impl Fallback for BundledFallback {
         match script {
             Script::Arabic => &["Noto Sans Arabic"],
             Script::Hebrew => &["Noto Sans Hebrew"],
-            Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo => &[CJK_FAMILY],
+            Script::Hangul => &[KOREAN_FAMILY, CJK_FAMILY],
+            Script::Han | Script::Hiragana | Script::Katakana | Script::Bopomofo => &[CJK_FAMILY],
             _ => &[],
         }
     }
