@@ -3,14 +3,15 @@
 # charges (POST /v1/credits/charges, one SQLite write transaction each). Bounded: each run lasts
 # DURATION, the server is stopped on exit. Figures go to docs/BENCHMARKS.md (## Cloud API).
 #
-#   scripts/bench-server.sh                 # release build, 10 s per run, 32 connections
+#   scripts/bench-server.sh                 # dev build, 10 s per run, 32 connections
 #   DURATION=5s CONNECTIONS=64 scripts/bench-server.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-PROFILE=${PROFILE:-release}
+# dev = the test build (dependencies are optimised in it, see [profile.dev.package."*"]); release is faster still.
+PROFILE=${PROFILE:-dev}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 

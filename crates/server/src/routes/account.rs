@@ -101,6 +101,7 @@ pub struct ChargeIn {
     #[schema(minimum = 1, maximum = 1000000)]
     pub amount: i64,
     /// What the credits pay for, shown in the ledger (1-200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub description: String,
 }
 
@@ -172,6 +173,7 @@ pub async fn pricing(State(state): State<Shared>) -> Json<PricingOut> {
 #[serde(deny_unknown_fields)]
 pub struct EstimateIn {
     /// `tts`, `export`, `render`, `voice_clone` or `ai_generate`.
+    #[schema(pattern = "^(tts|export|render|voice_clone|ai_generate)$")]
     pub operation: String,
     /// For `tts`: the text to speak.
     pub text: Option<String>,
@@ -265,6 +267,7 @@ pub async fn list_keys(State(state): State<Shared>, auth: Auth) -> ApiResult<Jso
 #[serde(deny_unknown_fields)]
 pub struct KeyIn {
     /// A label for the key (1-100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 

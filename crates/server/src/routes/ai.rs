@@ -25,14 +25,18 @@ use crate::storage::{LedgerEntry, new_id, now_ms};
 #[serde(deny_unknown_fields)]
 pub struct GenerateIn {
     /// What the conversation is about (5-2,000 characters).
+    #[schema(min_length = 5, max_length = 2000)]
     pub prompt: String,
     /// Names, 2-6; the first is the phone's owner. Default `["Me", "Alex"]`.
+    #[schema(min_items = 2, max_items = 6)]
     pub participants: Option<Vec<String>>,
     /// `casual` (default), `funny`, `dramatic`, `romantic`, `spooky` or `formal`.
+    #[schema(pattern = "^(casual|funny|dramatic|romantic|spooky|formal)$")]
     pub style: Option<String>,
     /// Language code, default `en`.
     pub language: Option<String>,
     /// `short` (8 messages), `medium` (16, default) or `long` (30).
+    #[schema(pattern = "^(short|medium|long)$")]
     pub length: Option<String>,
 }
 

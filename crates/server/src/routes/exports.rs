@@ -26,8 +26,10 @@ use crate::storage::{Job, JobKind, NewJob, new_id, now_ms};
 pub struct ExportIn {
     pub conversation_id: String,
     /// `mp4` (default), `webm`, `gif` or `mov`.
+    #[schema(pattern = "^(mp4|webm|gif|mov)$")]
     pub format: Option<String>,
     /// `720p`, `1080p` (default) or `4k`.
+    #[schema(pattern = "^(720p|1080p|4k)$")]
     pub resolution: Option<String>,
     /// Draw a "Made with Chatframe" mark. Default false.
     pub watermark: Option<bool>,
@@ -40,10 +42,14 @@ pub struct RenderIn {
     /// Values for `{{name}}` placeholders in the conversation's texts and names.
     pub variables: Option<BTreeMap<String, String>>,
     /// Your id for this render (1-128 characters); repeating it returns the first job.
+    #[schema(min_length = 1, max_length = 128)]
     pub client_request_id: Option<String>,
     /// Receives the finished job (Standard Webhooks signed with the account's callback secret).
+    #[schema(max_length = 2000)]
     pub callback_url: Option<String>,
+    #[schema(pattern = "^(mp4|webm|gif|mov)$")]
     pub format: Option<String>,
+    #[schema(pattern = "^(720p|1080p|4k)$")]
     pub resolution: Option<String>,
     pub watermark: Option<bool>,
 }

@@ -16,14 +16,16 @@ use crate::storage::Page;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to find (2-200 characters); each word also matches as a prefix.
+    #[param(min_length = 2, max_length = 200)]
     pub q: String,
     /// `conversation`, `export` or `render`; all when absent.
+    #[param(pattern = "^(conversation|export|render)$")]
     pub kind: Option<String>,
     /// Results per page, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Page number from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100000)]
     pub page: Option<i64>,
 }
 

@@ -202,12 +202,14 @@ pub async fn clone_voice(
 #[serde(deny_unknown_fields)]
 pub struct CharacterIn {
     /// 1-100 characters.
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// A preset or one of this account's clones.
     pub voice_id: String,
     /// Default `en`.
     pub language: Option<String>,
     /// How the character talks, used by the AI writer (up to 10,000 characters).
+    #[schema(max_length = 10000)]
     pub personality: Option<String>,
 }
 
@@ -318,6 +320,7 @@ pub async fn delete_character(
 #[serde(deny_unknown_fields)]
 pub struct TtsIn {
     /// 1-5,000 characters.
+    #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
     /// Speak with this voice...
     pub voice_id: Option<String>,

@@ -18,9 +18,11 @@ use crate::webhooks::EVENTS;
 #[serde(deny_unknown_fields)]
 pub struct EndpointIn {
     /// Public http(s) URL; loopback, private, link-local and metadata addresses are refused.
+    #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
     /// Events to receive: `export.completed`, `export.failed`, `render.completed`,
     /// `render.failed`, `voice.ready`, or `*` for all.
+    #[schema(min_items = 1, max_items = 10)]
     pub events: Vec<String>,
     pub description: Option<String>,
 }

@@ -54,9 +54,8 @@ impl TestServer {
         config.ai.model = Some("test-model".into());
         config.jobs.workers = 2;
         let mut engines = Engines::default_for(&config);
-        if let Some(r) = opts.render {
-            engines.render = r;
-        }
+        // Tests that need videos choose their engine; the rest must not spend minutes rendering.
+        engines.render = opts.render.unwrap_or_else(|| Arc::new(chatframe_server::jobs::NoRenderEngine));
         let state = chatframe_server::build_state(config, engines).unwrap();
         let server = chatframe_server::start(state).await.unwrap();
         let base = server.url();
