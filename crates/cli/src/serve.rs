@@ -56,7 +56,9 @@ pub enum AdminCommand {
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,symphonia=off".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,symphonia=off".into()),
+        )
         .with_writer(std::io::stderr)
         .try_init();
     let mut config = chatframe_server::Config::load(args.config.as_deref())?;

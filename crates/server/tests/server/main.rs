@@ -7,6 +7,7 @@ mod conversations;
 mod credits;
 mod isolation;
 mod jobs;
+mod serve_cli;
 mod voices;
 mod webhooks;
 
