@@ -107,6 +107,29 @@ pub fn tts_price(chars: usize, per_100: i64) -> i64 {
 mod tests {
     use super::*;
 
+    /// Every preset and every cloning language names a voice espeak-ng has.
+    #[test]
+    fn every_voice_name_exists_in_espeak() {
+        let engine = EspeakEngine { espeak: "espeak-ng".into(), ffmpeg: "ffmpeg".into() };
+        let mut names: Vec<String> = crate::storage::PRESET_VOICES.iter().map(|p| p.3.to_string()).collect();
+        names.extend(crate::voice::LANGUAGES.iter().map(|l| crate::voice::espeak_voice(l, "m3")));
+        for name in names {
+            let voice = Voice {
+                id: "v".into(),
+                account_id: None,
+                name: "t".into(),
+                language: "en".into(),
+                engine_voice: name.clone(),
+                pitch: 50,
+                rate: 170,
+                analysis: serde_json::Value::Null,
+                created_at: 0,
+            };
+            let mp3 = engine.synthesize(&voice, "hi").unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(mp3.len() > 100, "{name}");
+        }
+    }
+
     #[test]
     fn price_rounds_up_per_started_hundred() {
         assert_eq!(tts_price(1, 1), 1);

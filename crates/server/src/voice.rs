@@ -13,6 +13,21 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+/// Languages voices can be made for (each has an espeak-ng voice).
+pub const LANGUAGES: &[&str] =
+    &["en", "es", "fr", "de", "it", "pt", "ja", "nl", "pl", "ru", "sv", "tr", "hi", "ko", "zh"];
+
+/// The espeak-ng voice name of a language with a variant (`m3`, `f3`).
+pub fn espeak_voice(language: &str, variant: &str) -> String {
+    // Our language codes to espeak-ng voice names where they differ.
+    let base = match language {
+        "en" => "en-us",
+        "zh" => "cmn",
+        other => other,
+    };
+    format!("{base}+{variant}")
+}
+
 pub const MIN_SECONDS: f64 = 5.0;
 pub const MAX_SECONDS: f64 = 30.0;
 
@@ -212,12 +227,8 @@ impl VoiceEngine for PitchRateFitter {
         let pitch = (20.0 + (m.median_f0.clamp(lo, hi) - lo) / (hi - lo) * 60.0).round() as u32;
         // About 1.5 syllables per English word.
         let rate = (m.syllables_per_sec * 60.0 / 1.5).clamp(90.0, 260.0).round() as u32;
-        let base = match language {
-            "en" => "en-us",
-            other => other,
-        };
         Ok(VoiceProfile {
-            engine_voice: format!("{base}+{variant}"),
+            engine_voice: espeak_voice(language, variant),
             pitch,
             rate,
             analysis: json!({

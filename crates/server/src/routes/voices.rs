@@ -91,13 +91,14 @@ pub struct ClonedOut {
     pub credits_remaining: i64,
 }
 
-const LANGS: &[&str] = &["en", "es", "fr", "de", "it", "pt", "ja", "nl", "pl", "ru", "sv", "tr", "hi", "ko", "zh"];
-
 fn check_language(path: &str, lang: &str) -> ApiResult<()> {
-    if LANGS.contains(&lang) {
+    if crate::voice::LANGUAGES.contains(&lang) {
         Ok(())
     } else {
-        Err(ApiError::invalid_field(path, format!("unsupported language; one of {}", LANGS.join(", "))))
+        Err(ApiError::invalid_field(
+            path,
+            format!("unsupported language; one of {}", crate::voice::LANGUAGES.join(", ")),
+        ))
     }
 }
 

@@ -11,7 +11,7 @@ mod sqlite;
 mod sqlite_jobs;
 
 pub use objects::{LocalObjects, ObjectStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{PRESET_VOICES, SqliteStore};
 
 use serde_json::Value;
 

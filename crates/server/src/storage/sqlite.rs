@@ -138,7 +138,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
 "#;
 
 /// Built-in voices of the espeak-ng engine: (id, name, language, espeak voice, pitch, words/min).
-pub(crate) const PRESET_VOICES: &[(&str, &str, &str, &str, u32, u32)] = &[
+pub const PRESET_VOICES: &[(&str, &str, &str, &str, u32, u32)] = &[
     ("voice_ava", "Ava (warm, US)", "en", "en-us+f3", 55, 165),
     ("voice_max", "Max (calm, US)", "en", "en-us+m3", 40, 160),
     ("voice_lily", "Lily (bright, UK)", "en", "en-gb+f4", 65, 175),
