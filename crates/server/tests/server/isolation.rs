@@ -39,6 +39,19 @@ async fn another_accounts_objects_are_404_and_untouched() {
         .json()
         .await
         .unwrap();
+    let form = crate::voices::form(crate::voices::speechlike_wav(150.0, 6.0), "B's voice");
+    let voice: Value = t
+        .client
+        .post(t.url("/v1/voices/clone"))
+        .bearer_auth(&b)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let voice = voice["voice_id"].as_str().unwrap().to_string();
     let keys: Value = t.get(&b, "/v1/keys").send().await.unwrap().json().await.unwrap();
     let (exp, rnd) = (exp["id"].as_str().unwrap(), rnd["id"].as_str().unwrap());
     let (ch, wh) = (ch["character_id"].as_str().unwrap(), wh["id"].as_str().unwrap());
@@ -65,6 +78,9 @@ async fn another_accounts_objects_are_404_and_untouched() {
         t.delete(&a, &format!("/v1/keys/{key_id}")),
         t.post(&a, "/v1/estimate", json!({ "operation": "export", "conversation_id": conv })),
         t.post(&a, "/v1/tts", json!({ "character_id": ch, "text": "hello" })),
+        t.post(&a, "/v1/tts", json!({ "voice_id": voice, "text": "hello" })),
+        t.get(&a, &format!("/v1/voices/{voice}")),
+        t.delete(&a, &format!("/v1/voices/{voice}")),
     ];
     for probe in probes {
         let r = probe.send().await.unwrap();
@@ -87,6 +103,11 @@ async fn another_accounts_objects_are_404_and_untouched() {
         .await
         .unwrap();
     assert!(r["error"].is_object(), "{r}");
+    // B's voice cannot be used for A's character either.
+    let r = t.post(&a, "/v1/characters", json!({ "name": "Thief", "voice_id": voice })).send().await.unwrap();
+    error_code(r, 422).await;
+    let voices: Value = t.get(&a, "/v1/voices").send().await.unwrap().json().await.unwrap();
+    assert!(!voices.to_string().contains(&voice));
     // A's lists and searches show none of B's objects.
     for path in ["/v1/conversations", "/v1/exports", "/v1/renders", "/v1/characters", "/v1/webhooks"] {
         let v: Value = t.get(&a, path).send().await.unwrap().json().await.unwrap();
@@ -97,6 +118,7 @@ async fn another_accounts_objects_are_404_and_untouched() {
     assert_eq!(after, b_conv_before);
     assert_eq!(t.get(&b, &format!("/v1/characters/{ch}")).send().await.unwrap().status(), 200);
     assert_eq!(t.get(&b, &format!("/v1/webhooks/{wh}")).send().await.unwrap().status(), 200);
+    assert_eq!(t.get(&b, &format!("/v1/voices/{voice}")).send().await.unwrap().status(), 200);
     assert_eq!(t.get(&b, "/v1/keys").send().await.unwrap().json::<Value>().await.unwrap(), keys);
     // B's jobs may have failed and been refunded meanwhile (no render engine here), never charged twice.
     assert!(t.balance(&b).await >= b_balance);

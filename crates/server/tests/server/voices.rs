@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::{TestServer, error_code};
 
 /// A WAV of a voiced, syllable-like signal at `f0` Hz.
-fn speechlike_wav(f0: f64, secs: f64) -> Vec<u8> {
+pub fn speechlike_wav(f0: f64, secs: f64) -> Vec<u8> {
     let sr = 16000u32;
     let mut cur = std::io::Cursor::new(Vec::new());
     let spec =
@@ -22,7 +22,7 @@ fn speechlike_wav(f0: f64, secs: f64) -> Vec<u8> {
     cur.into_inner()
 }
 
-fn form(audio: Vec<u8>, name: &str) -> Form {
+pub fn form(audio: Vec<u8>, name: &str) -> Form {
     Form::new().part("audio", Part::bytes(audio).file_name("sample.wav")).text("name", name.to_string())
 }
 
