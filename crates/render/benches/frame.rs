@@ -72,9 +72,28 @@ fn frames(c: &mut Criterion) {
     }
 }
 
+/// An edit in the studio: apply it to the renderer (re-measuring only what changed) and draw the
+/// preview frame at 540x960. The studio's edit-to-preview budget is 30 ms.
+fn edit_to_frame(c: &mut Criterion) {
+    let project = bench_party(540, 960);
+    let mut r = Renderer::new(project.clone(), &samples()).expect("renderer");
+    let t = r.timeline().duration - 1;
+    r.render(t);
+    let mut n = 0u64;
+    c.bench_function("edit -> frame 540x960 (bench-party)", |b| {
+        b.iter(|| {
+            let mut p = project.clone();
+            n += 1;
+            p.messages[14].text = format!("See you! Don't be late this time :) #{n}");
+            r.update(p).expect("update");
+            std::hint::black_box(r.render(t).data()[0]);
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(4));
-    targets = frames
+    targets = frames, edit_to_frame
 }
 criterion_main!(benches);

@@ -131,18 +131,13 @@ pub fn measure(
         t.gap_same * s
     };
 
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    hash_message(m, &mut h);
-    (t.platform, t.dark, s.to_bits(), g.screen_w.to_bits(), first, ctx.group).hash(&mut h);
+    let key = block_key(ctx, i);
 
     if !m.kind.has_sender() {
-        return Ok(measure_center(ctx, fonts, m, gap_before, h.finish()));
+        return Ok(measure_center(ctx, fonts, m, gap_before, key));
     }
     let sender = ctx.participant(m.sender.as_deref());
     let me = sender.is_some_and(|p| p.side == Side::Me);
-    if let Some(p) = sender {
-        (&p.name, &p.avatar, p.color).hash(&mut h);
-    }
     let side = if me { BlockSide::Me } else { BlockSide::Them };
     let show_avatar = ctx.group && !me;
     let avatar_w = if show_avatar { (t.avatar_size + 6.0) * s } else { 0.0 };
@@ -328,7 +323,7 @@ pub fn measure(
     }
     let bubble_shown = photo.is_none() || t.inline_time;
     Ok(Block {
-        hash: h.finish(),
+        hash: key,
         side,
         gap_before,
         height: y.ceil(),
@@ -424,6 +419,19 @@ pub fn avatar_from(
     }
 }
 
-fn hash_message(m: &Message, h: &mut impl Hasher) {
-    (m.kind, &m.sender, &m.text, &m.media, &m.time, m.receipt, m.reactions.is_empty()).hash(h);
+/// Everything a block's measurement and pixels depend on. Equal keys mean an identical block, so
+/// after an edit only changed messages are measured and rasterized again.
+pub fn block_key(ctx: &LayoutCtx<'_>, i: usize) -> u64 {
+    let msgs = &ctx.project.messages;
+    let m = &msgs[i];
+    let first = i == 0 || !same_group(&msgs[i - 1], m);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (m.kind, &m.sender, &m.text, &m.media, &m.time, m.receipt, m.reactions.is_empty()).hash(&mut h);
+    (ctx.theme.platform, ctx.theme.dark, ctx.geo.s.to_bits(), ctx.geo.screen_w.to_bits()).hash(&mut h);
+    (first, i == 0, ctx.group, &ctx.project.theme.status_bar.time).hash(&mut h);
+    if let Some(p) = ctx.participant(m.sender.as_deref()) {
+        (&p.name, &p.avatar, p.color, p.side).hash(&mut h);
+        ctx.name_color(p).hash(&mut h);
+    }
+    h.finish()
 }

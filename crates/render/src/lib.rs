@@ -20,6 +20,7 @@ mod shapes;
 mod theme;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -50,9 +51,12 @@ pub struct Renderer {
     geo: Geometry,
     fonts: Fonts,
     images: ImageCache,
-    blocks: Vec<Block>,
+    /// Measured blocks by content key, reused across edits.
+    measured: HashMap<u64, Arc<Block>>,
+    blocks: Vec<Arc<Block>>,
     list: ListLayout,
     base: Pixmap,
+    base_key: Option<u64>,
     corners: Vec<(i32, i32, Pixmap)>,
     header: HeaderInfo,
     top: Pixmap,
@@ -76,68 +80,116 @@ impl Renderer {
 
     /// Like [`Renderer::new`] with a timeline built elsewhere (e.g. with voice-note lengths).
     pub fn with_timeline(project: Project, timeline: Timeline, base_dir: &Path) -> Result<Self, RenderError> {
-        let (w, h) = (project.canvas.width, project.canvas.height);
-        let frame = Pixmap::new(w, h).ok_or(RenderError::CanvasSize { width: w, height: h })?;
         let theme = ThemeSpec::for_theme(project.theme.platform, project.theme.appearance);
-        let geo = Geometry::new(w, h, &theme, project.theme.status_bar.shown);
-        let mut fonts = Fonts::new();
-        let mut images = ImageCache::default();
-        // Every referenced image is decoded up front so a bad file fails here, with its field,
-        // rather than halfway through an export.
-        check_images(&project, base_dir, &mut images)?;
-        let group = project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
-        let blocks = {
-            let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir, group };
-            (0..project.messages.len())
-                .map(|i| layout::measure(&ctx, &mut fonts, &mut images, i))
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        let typing_h = ((38.0 + theme.gap_other) * geo.s).round();
-        let list = ListLayout::new(&blocks, typing_h, (8.0 * geo.s).round());
-        let base = background::base_layer(&project.canvas.background, &theme, &geo, &mut images, base_dir)?;
-        let corners = background::corner_masks(&base, &geo);
-        let header = {
-            let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir, group };
-            let avatar = project.theme.header.avatar.as_ref();
-            let avatars = match avatar {
-                Some(a) => {
-                    vec![layout::avatar_from(base_dir, &mut images, Some(a), "", 0, "theme.header.avatar.image")]
-                }
-                None => project
-                    .participants
-                    .iter()
-                    .filter(|p| p.side == Side::Them)
-                    .map(|p| layout::avatar_paint(&ctx, &mut images, p))
-                    .collect(),
-            };
-            chrome::header_info(&project, avatars)
-        };
-        let top = chrome::draw_top(&mut fonts, &theme, &geo, &project, &header, None);
-        let input_empty = chrome::draw_input(&mut fonts, &theme, &geo, "", false);
-        let scratch = Pixmap::new(1, 1).expect("1x1");
-        Ok(Renderer {
-            project,
-            timeline,
+        let geo = Geometry::new(2, 2, &theme, false);
+        let one = || Pixmap::new(1, 1).expect("1x1");
+        let mut r = Renderer {
+            project: project.clone(),
+            timeline: timeline.clone(),
             base_dir: base_dir.to_path_buf(),
             theme,
             geo,
-            fonts,
-            images,
-            blocks,
-            list,
-            base,
-            corners,
-            header,
-            top,
+            fonts: Fonts::new(),
+            images: ImageCache::default(),
+            measured: HashMap::new(),
+            blocks: Vec::new(),
+            list: ListLayout::new(&[], 0.0, 0.0),
+            base: one(),
+            base_key: None,
+            corners: Vec::new(),
+            header: chrome::header_info(&project, Vec::new()),
+            top: one(),
             top_typing: None,
-            input_empty,
+            input_empty: one(),
             input_cache: HashMap::new(),
             raster: HashMap::new(),
             raster_order: Vec::new(),
             reaction_cache: HashMap::new(),
-            frame,
-            scratch,
-        })
+            frame: one(),
+            scratch: one(),
+        };
+        r.update_with_timeline(project, timeline)?;
+        Ok(r)
+    }
+
+    /// Switches to an edited version of the project, keeping the caches: only messages whose
+    /// content, neighbours or look changed are measured and rasterized again, so an edit costs
+    /// about one new bubble. On error the renderer is left exactly as it was.
+    pub fn update(&mut self, project: Project) -> Result<(), RenderError> {
+        let timeline = Timeline::build(&project);
+        self.update_with_timeline(project, timeline)
+    }
+
+    /// [`Renderer::update`] with a timeline built elsewhere.
+    pub fn update_with_timeline(&mut self, project: Project, timeline: Timeline) -> Result<(), RenderError> {
+        let (w, h) = (project.canvas.width, project.canvas.height);
+        if Pixmap::new(w, h).is_none() || w < 16 || h < 16 {
+            return Err(RenderError::CanvasSize { width: w, height: h });
+        }
+        let theme = ThemeSpec::for_theme(project.theme.platform, project.theme.appearance);
+        let geo = Geometry::new(w, h, &theme, project.theme.status_bar.shown);
+        let base_dir = self.base_dir.clone();
+        // Every referenced image is decoded up front so a bad file fails here, with its field,
+        // rather than halfway through an export.
+        check_images(&project, &base_dir, &mut self.images)?;
+        let group = project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
+        let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir: &base_dir, group };
+        let mut blocks = Vec::with_capacity(project.messages.len());
+        for i in 0..project.messages.len() {
+            let key = layout::block_key(&ctx, i);
+            let block = match self.measured.get(&key) {
+                Some(b) => b.clone(),
+                None => Arc::new(layout::measure(&ctx, &mut self.fonts, &mut self.images, i)?),
+            };
+            blocks.push(block);
+        }
+        let base_key = {
+            let mut hsh = std::collections::hash_map::DefaultHasher::new();
+            (format!("{:?}", project.canvas.background), theme.platform, theme.dark, w, h, geo.list_top.to_bits())
+                .hash(&mut hsh);
+            hsh.finish()
+        };
+        let new_base = if self.base_key == Some(base_key) {
+            None
+        } else {
+            Some(background::base_layer(&project.canvas.background, &theme, &geo, &mut self.images, &base_dir)?)
+        };
+        // Nothing below can fail: commit the new state.
+        let avatars = match project.theme.header.avatar.as_ref() {
+            Some(a) => {
+                vec![layout::avatar_from(&base_dir, &mut self.images, Some(a), "", 0, "theme.header.avatar.image")]
+            }
+            None => project
+                .participants
+                .iter()
+                .filter(|p| p.side == Side::Them)
+                .map(|p| layout::avatar_paint(&ctx, &mut self.images, p))
+                .collect(),
+        };
+        self.header = chrome::header_info(&project, avatars);
+        self.top = chrome::draw_top(&mut self.fonts, &theme, &geo, &project, &self.header, None);
+        self.input_empty = chrome::draw_input(&mut self.fonts, &theme, &geo, "", false);
+        if let Some(base) = new_base {
+            self.corners = background::corner_masks(&base, &geo);
+            self.base = base;
+            self.base_key = Some(base_key);
+        }
+        // Keep only the measurements in use, so memory does not grow with every edit.
+        self.measured = blocks.iter().map(|b| (b.hash, b.clone())).collect();
+        let typing_h = ((38.0 + theme.gap_other) * geo.s).round();
+        self.list = ListLayout::new(&blocks, typing_h, (8.0 * geo.s).round());
+        self.blocks = blocks;
+        if self.frame.width() != w || self.frame.height() != h {
+            self.frame = Pixmap::new(w, h).expect("checked above");
+        }
+        self.top_typing = None;
+        self.input_cache.clear();
+        self.reaction_cache.clear();
+        self.theme = theme;
+        self.geo = geo;
+        self.project = project;
+        self.timeline = timeline;
+        Ok(())
     }
 
     pub fn project(&self) -> &Project {

@@ -76,7 +76,7 @@ pub struct ListLayout {
 }
 
 impl ListLayout {
-    pub fn new(blocks: &[Block], typing_h: f32, pad: f32) -> ListLayout {
+    pub fn new(blocks: &[std::sync::Arc<Block>], typing_h: f32, pad: f32) -> ListLayout {
         let mut tops = Vec::with_capacity(blocks.len());
         let mut bottoms = Vec::with_capacity(blocks.len());
         let mut y = 0.0f32;
@@ -92,7 +92,7 @@ impl ListLayout {
 
 pub struct SceneInput<'a> {
     pub timeline: &'a Timeline,
-    pub blocks: &'a [Block],
+    pub blocks: &'a [std::sync::Arc<Block>],
     pub list: &'a ListLayout,
     pub geo: &'a Geometry,
     pub theme: &'a ThemeSpec,

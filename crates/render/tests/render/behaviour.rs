@@ -147,3 +147,32 @@ fn five_thousand_messages_render_only_the_visible_ones() {
     assert!(scene.blocks.iter().all(|b| b.index > 4900));
     r.render(end);
 }
+
+#[test]
+fn updating_after_an_edit_matches_a_fresh_renderer() {
+    let p = super::fixture(Platform::Whatsapp, Appearance::Light, true);
+    let mut r = renderer(p.clone());
+    let t = r.timeline().duration - 1;
+    r.render(t);
+    let mut edited = p.clone();
+    edited.messages[5].text = "edited text that wraps onto a second line for sure".into();
+    edited.theme.appearance = Appearance::Dark;
+    r.update(edited.clone()).unwrap();
+    let mut fresh = renderer(edited);
+    let t = fresh.timeline().duration - 1;
+    assert_eq!(r.render(t).data(), fresh.render(t).data());
+}
+
+#[test]
+fn a_failed_update_leaves_the_renderer_unchanged() {
+    let p = super::fixture(Platform::Imessage, Appearance::Light, false);
+    let mut r = renderer(p.clone());
+    let before = r.render(SECOND).clone();
+    let mut bad = p.clone();
+    let i = bad.messages.iter().position(|m| m.media.is_some()).unwrap();
+    bad.messages[i].media = Some("does-not-exist.png".into());
+    bad.theme.appearance = Appearance::Dark;
+    assert!(r.update(bad).is_err());
+    assert_eq!(r.project(), &p);
+    assert_eq!(r.render(SECOND).data(), before.data());
+}
