@@ -105,15 +105,21 @@ fn presented_key(headers: &HeaderMap) -> Result<&str, ApiError> {
 /// Middleware of every authenticated route: resolves the key, then applies the key's rate limit.
 pub async fn require_auth(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
     match authenticate(&state, req.headers()).await {
-        Ok(auth) => {
+        Ok((auth, limit, remaining)) => {
             req.extensions_mut().insert(auth);
-            next.run(req).await
+            let mut resp = next.run(req).await;
+            // Lets well-behaved clients pace themselves before they ever see a 429.
+            let h = resp.headers_mut();
+            h.insert("x-ratelimit-limit", limit.into());
+            h.insert("x-ratelimit-remaining", remaining.into());
+            resp
         }
         Err(e) => e.into_response(),
     }
 }
 
-async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Auth, ApiError> {
+/// The caller, the key's limit per minute and the requests left in its bucket.
+async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<(Auth, u32, u32), ApiError> {
     let key = presented_key(headers)?;
     let hash = hash_key(key);
     let info = match state.auth_cache.get(&hash) {
@@ -127,8 +133,8 @@ async fn authenticate(state: &Shared, headers: &HeaderMap) -> Result<Auth, ApiEr
         }
     };
     let per_minute = info.rate_per_minute.unwrap_or(state.config.rate_limit.per_minute);
-    state.limiter.check(&info.key_id, per_minute, state.config.rate_limit.burst)?;
-    Ok(Auth { account_id: info.account_id, key_id: info.key_id })
+    let remaining = state.limiter.check(&info.key_id, per_minute, state.config.rate_limit.burst)?;
+    Ok((Auth { account_id: info.account_id, key_id: info.key_id }, per_minute, remaining))
 }
 
 /// Token bucket per key: `burst` requests at once, refilled at `per_minute`.
@@ -138,7 +144,8 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    pub fn check(&self, key_id: &str, per_minute: u32, burst: u32) -> Result<(), ApiError> {
+    /// Takes one request from the key's bucket; returns how many are left.
+    pub fn check(&self, key_id: &str, per_minute: u32, burst: u32) -> Result<u32, ApiError> {
         let rate = f64::from(per_minute.max(1)) / 60.0;
         // A tier slower than the default burst gets a burst of its own size, so a 5/min key
         // cannot send 120 at once.
@@ -150,7 +157,7 @@ impl RateLimiter {
         *last = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
-            Ok(())
+            Ok(*tokens as u32)
         } else {
             let wait = ((1.0 - *tokens) / rate).ceil() as u64;
             Err(ApiError::rate_limited(wait.max(1)))

@@ -77,8 +77,11 @@ async fn rate_limit_is_per_key_with_integer_retry_after() {
     let t = TestServer::start().await;
     let slow = t.account_with_rate(0, Some(5));
     let other = t.account_with_rate(0, Some(5));
-    for _ in 0..5 {
-        assert_eq!(t.get(&slow, "/v1/account").send().await.unwrap().status(), 200);
+    for left in (0..5).rev() {
+        let r = t.get(&slow, "/v1/account").send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["x-ratelimit-limit"], "5");
+        assert_eq!(r.headers()["x-ratelimit-remaining"], left.to_string().as_str());
     }
     let r = t.get(&slow, "/v1/account").send().await.unwrap();
     let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().expect("integer Retry-After");
