@@ -339,7 +339,7 @@ impl Store {
     /// Done here rather than per edit so that typing in a 5,000-message project never reindexes
     /// its whole text; the body comes straight from the stored JSON.
     fn reindex_stale(&mut self) -> Result<(), StoreError> {
-        self.write(|tx| reindex(tx))
+        self.write(reindex)
     }
 }
 

@@ -1,0 +1,80 @@
+use std::path::PathBuf;
+
+use chatframe_model::ModelError;
+use chatframe_render::RenderError;
+use chatframe_store::StoreError;
+
+/// Every way a studio call can fail. Each carries a stable [`StudioError::code`] for the UI and
+/// scripts; the message names the field or file and the problem. A failed call changes nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum StudioError {
+    /// The edit makes no sense for the current document (unknown id, index out of range).
+    #[error("{message}")]
+    InvalidOp { message: String },
+    /// The edit would produce an invalid project; the model names the field (`messages[3].sender`).
+    #[error("edit refused: {0}")]
+    InvalidEdit(#[source] ModelError),
+    /// A project file or bundle could not be imported.
+    #[error("{0}")]
+    Model(#[from] ModelError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("preview: {0}")]
+    Render(#[from] RenderError),
+    #[error("project {id:?} is in the trash; restore it to open it")]
+    Trashed { id: String },
+    #[error("{what}: {source}: {}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{message}: {}", path.display())]
+    Bundle { message: String, path: PathBuf },
+    #[error("cannot encode the poster: {message}")]
+    Poster { message: String },
+    #[error("no sample named {name:?}")]
+    NoSample { name: String },
+}
+
+impl StudioError {
+    /// A stable code the UI and scripts can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StudioError::InvalidOp { .. } => "INVALID_OP",
+            StudioError::InvalidEdit(_) => "INVALID_EDIT",
+            StudioError::Model(e) => e.code(),
+            StudioError::Store(e) => e.code(),
+            StudioError::Render(e) => e.code(),
+            StudioError::Trashed { .. } => "TRASHED",
+            StudioError::Io { .. } => "IO_ERROR",
+            StudioError::Bundle { .. } => "BAD_BUNDLE",
+            StudioError::Poster { .. } => "POSTER_FAILED",
+            StudioError::NoSample { .. } => "NOT_FOUND",
+        }
+    }
+
+    pub(crate) fn op(message: impl Into<String>) -> Self {
+        StudioError::InvalidOp { message: message.into() }
+    }
+
+    pub(crate) fn io(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StudioError {
+        let path = path.into();
+        move |source| StudioError::Io { what, path, source }
+    }
+}
+
+/// The error as the UI receives it: `{"code": "INVALID_EDIT", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&StudioError> for ErrorPayload {
+    fn from(e: &StudioError) -> Self {
+        ErrorPayload { code: e.code().to_string(), message: e.to_string() }
+    }
+}

@@ -1,0 +1,43 @@
+//! The one application API of the Chatframe studio. The desktop shell (src-tauri), the CLI and
+//! the local automation API (`chatframe api`) are thin layers over this crate: the document lives
+//! here, never in a UI.
+//!
+//! - [`Studio`]: the library (list with posters, create, rename, duplicate, trash, search,
+//!   import/export of `.chatframe.json` files and `.chatframe` bundles, media, settings).
+//! - [`Session`]: one open project: [`EditOp`]s with validation, persistence before
+//!   acknowledgement, undo/redo that survives restarts, preview frames and timeline markers.
+//!
+//! Export queueing waits for `chatframe-export` (see README).
+
+mod apply;
+mod error;
+mod files;
+mod library;
+mod ops;
+mod preview;
+mod session;
+
+pub use chatframe_model as model;
+pub use chatframe_store::{MediaInfo, ProjectMeta, ProjectSummary, StoreOptions, Synchronous};
+pub use error::{ErrorPayload, StudioError};
+pub use library::{CreateProject, Poster, Studio, Template};
+pub use ops::{Changes, EditOp, MessageAt};
+pub use preview::PreviewFrame;
+pub use session::{EditResult, Marker, Session, SessionState};
+
+use chatframe_model::{Project, Timeline};
+
+/// The library grid's view of a document, written with every change.
+pub(crate) fn project_meta(project: &Project, timeline: &Timeline) -> ProjectMeta {
+    ProjectMeta {
+        name: project.name.clone(),
+        platform: project.theme.platform.as_str().to_string(),
+        appearance: match project.theme.appearance {
+            chatframe_model::Appearance::Light => "light",
+            chatframe_model::Appearance::Dark => "dark",
+        }
+        .to_string(),
+        message_count: project.messages.len() as u32,
+        duration_us: timeline.duration,
+    }
+}

@@ -1,0 +1,265 @@
+//! The library: every project the user has, with posters, trash and search.
+
+use std::path::{Path, PathBuf};
+
+use chatframe_model::{
+    Avatar, Color, Participant, Project, SCHEMA_VERSION, Side, Timeline, parse_project, starter_project,
+};
+use chatframe_render::Renderer;
+use chatframe_store::{DocUpdate, JournalStep, MediaInfo, NewProject, ProjectSummary, Store, StoreOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::preview::{downscale, scale_factor};
+use crate::{Session, StudioError, project_meta};
+
+/// Posters are rendered no wider than this: a library card, sharp on a HiDPI screen.
+pub const POSTER_MAX_WIDTH: u32 = 270;
+
+/// What a new project starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Template {
+    /// Two participants, no messages.
+    Blank,
+    /// The short conversation `chatframe new` writes.
+    Starter,
+    /// A sample project from the samples folder (`<name>.chatframe.json`).
+    Sample { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProject {
+    /// Defaults to the template's name ("Untitled" for a blank project).
+    #[serde(default)]
+    pub name: Option<String>,
+    pub template: Template,
+}
+
+/// A poster thumbnail (PNG), rendered by the engine from the project's last frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Poster {
+    #[serde(skip)]
+    pub png: Vec<u8>,
+    /// The project revision it shows.
+    pub revision: u64,
+}
+
+/// The studio library. Cheap to open; each [`Session`] gets its own connection to the same file.
+pub struct Studio {
+    pub(crate) store: Store,
+    options: StoreOptions,
+    samples_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Studio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Studio").field("library", &self.store.path()).finish_non_exhaustive()
+    }
+}
+
+impl Studio {
+    /// Opens (creating if needed) the library database at `library_path`; media files live in
+    /// `media/` beside it.
+    pub fn open(library_path: &Path) -> Result<Studio, StudioError> {
+        Self::open_with(library_path, StoreOptions::default())
+    }
+
+    pub fn open_with(library_path: &Path, options: StoreOptions) -> Result<Studio, StudioError> {
+        let store = Store::open_with(library_path, &options)?;
+        let samples_dir = std::env::var_os("CHATFRAME_SAMPLES").map(PathBuf::from);
+        Ok(Studio { store, options, samples_dir })
+    }
+
+    /// Where [`Template::Sample`] looks (default: `$CHATFRAME_SAMPLES`; the shell sets the
+    /// bundled `assets/samples`).
+    pub fn set_samples_dir(&mut self, dir: impl Into<PathBuf>) {
+        self.samples_dir = Some(dir.into());
+    }
+
+    /// Names of the available samples, sorted.
+    pub fn samples(&self) -> Vec<String> {
+        let Some(dir) = &self.samples_dir else { return Vec::new() };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".chatframe.json").map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Direct access for what the studio API does not wrap (settings, sync queue).
+    pub fn store(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn library_dir(&self) -> PathBuf {
+        self.store.library_dir()
+    }
+
+    pub fn list(&self) -> Result<Vec<ProjectSummary>, StudioError> {
+        Ok(self.store.list_projects()?)
+    }
+
+    pub fn list_trash(&self) -> Result<Vec<ProjectSummary>, StudioError> {
+        Ok(self.store.list_trash()?)
+    }
+
+    /// Projects whose name or message text contains every word of `query` (as word prefixes).
+    pub fn search(&mut self, query: &str) -> Result<Vec<ProjectSummary>, StudioError> {
+        Ok(self.store.search(query, 200)?)
+    }
+
+    pub fn summary(&self, id: &str) -> Result<ProjectSummary, StudioError> {
+        Ok(self.store.summary(id)?)
+    }
+
+    /// The current document of a project (as of its last acknowledged edit).
+    pub fn document(&self, id: &str) -> Result<Project, StudioError> {
+        Ok(parse_project(self.store.project(id)?.document.as_bytes())?)
+    }
+
+    pub fn create(&mut self, request: &CreateProject) -> Result<ProjectSummary, StudioError> {
+        let mut project = match &request.template {
+            Template::Blank => blank_project(),
+            Template::Starter => starter_project("Snow day"),
+            Template::Sample { name } => return self.create_from_sample(name, request.name.as_deref()),
+        };
+        if let Some(name) = &request.name {
+            project.name = name.clone();
+        }
+        self.insert(project, None)
+    }
+
+    fn create_from_sample(&mut self, name: &str, rename: Option<&str>) -> Result<ProjectSummary, StudioError> {
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        let path = self.samples_dir.as_ref().filter(|_| valid).map(|d| d.join(format!("{name}.chatframe.json")));
+        let Some(path) = path.filter(|p| p.is_file()) else {
+            return Err(StudioError::NoSample { name: name.to_string() });
+        };
+        let summary = self.import(&path)?;
+        match rename {
+            Some(n) => self.rename(&summary.id, n),
+            None => Ok(summary),
+        }
+    }
+
+    /// Adds a document as a new project with a fresh id (the document's `id` is set to it).
+    pub(crate) fn insert(
+        &mut self,
+        mut project: Project,
+        poster: Option<&[u8]>,
+    ) -> Result<ProjectSummary, StudioError> {
+        project.id = uuid::Uuid::new_v4().to_string();
+        if project.name.trim().is_empty() {
+            project.name = "Untitled".into();
+        }
+        project.validate()?;
+        let meta = project_meta(&project, &Timeline::build(&project));
+        let document = serde_json::to_string(&project).expect("documents serialize");
+        Ok(self.store.create_project(&NewProject { id: &project.id, document: &document, meta: &meta, poster })?)
+    }
+
+    /// Renames a project from the library. An open session of it will report a conflict on its
+    /// next edit; while editing, rename with [`crate::EditOp::SetName`] instead.
+    pub fn rename(&mut self, id: &str, name: &str) -> Result<ProjectSummary, StudioError> {
+        let record = self.store.project(id)?;
+        let mut project = parse_project(record.document.as_bytes())?;
+        crate::apply::apply(&mut project, crate::EditOp::SetName { name: name.to_string() }, &mut Default::default())?;
+        let meta = project_meta(&project, &Timeline::build(&project));
+        let document = serde_json::to_string(&project).expect("documents serialize");
+        let update = DocUpdate { document: &document, meta: &meta };
+        self.store.commit(id, record.summary.revision, &update, JournalStep::None)?;
+        Ok(self.store.summary(id)?)
+    }
+
+    /// Copies a project (document and poster, not its undo history) as "<name> copy".
+    pub fn duplicate(&mut self, id: &str) -> Result<ProjectSummary, StudioError> {
+        let mut project = self.document(id)?;
+        project.name = format!("{} copy", project.name);
+        let poster = self.store.poster(id)?.map(|(png, _)| png);
+        self.insert(project, poster.as_deref())
+    }
+
+    /// Moves a project to the trash; [`Studio::restore`] brings it back.
+    pub fn trash(&mut self, id: &str) -> Result<(), StudioError> {
+        Ok(self.store.trash(id)?)
+    }
+
+    pub fn restore(&mut self, id: &str) -> Result<(), StudioError> {
+        Ok(self.store.restore(id)?)
+    }
+
+    /// Deletes a trashed (or any) project for good.
+    pub fn purge(&mut self, id: &str) -> Result<(), StudioError> {
+        Ok(self.store.purge(id)?)
+    }
+
+    pub fn empty_trash(&mut self) -> Result<usize, StudioError> {
+        Ok(self.store.empty_trash(i64::MAX)?)
+    }
+
+    /// Opens an editing session with its own connection to the library.
+    pub fn open_project(&self, id: &str) -> Result<Session, StudioError> {
+        let store = Store::open_with(self.store.path(), &self.options)?;
+        Session::open(store, id)
+    }
+
+    /// The project's poster, rendered by the engine on first request after each change and
+    /// cached in the library (so the grid pays for rendering once per revision).
+    pub fn poster(&mut self, id: &str) -> Result<Poster, StudioError> {
+        let summary = self.store.summary(id)?;
+        if let Some((png, revision)) = self.store.poster(id)?
+            && revision == summary.revision
+        {
+            return Ok(Poster { png, revision });
+        }
+        let project = self.document(id)?;
+        let png = render_poster(project, &self.store.library_dir())?;
+        self.store.set_poster(id, &png, summary.revision)?;
+        Ok(Poster { png, revision: summary.revision })
+    }
+
+    /// Copies an image or audio file into the library's media store; put the returned
+    /// `relPath` into the document (message media, avatar, music).
+    pub fn add_media(&mut self, path: &Path) -> Result<MediaInfo, StudioError> {
+        Ok(self.store.import_media_file(path)?)
+    }
+}
+
+fn render_poster(project: Project, base: &Path) -> Result<Vec<u8>, StudioError> {
+    let mut renderer = Renderer::new(project, base)?;
+    // The last frame: the whole conversation as it ends, the most telling still.
+    let t = (renderer.timeline().duration - 1).max(0);
+    let full = renderer.render(t);
+    let factor = scale_factor(full.width(), POSTER_MAX_WIDTH);
+    let small = if factor == 1 { full.clone() } else { downscale(full, factor) };
+    small.encode_png().map_err(|e| StudioError::Poster { message: e.to_string() })
+}
+
+fn blank_project() -> Project {
+    Project {
+        schema_version: SCHEMA_VERSION,
+        id: String::new(),
+        name: "Untitled".into(),
+        canvas: Default::default(),
+        theme: Default::default(),
+        participants: vec![
+            Participant { id: "me".into(), name: "Me".into(), side: Side::Me, avatar: None, color: None, voice: None },
+            Participant {
+                id: "alex".into(),
+                name: "Alex".into(),
+                side: Side::Them,
+                avatar: Some(Avatar::Initials { initials: "A".into(), color: Color::hex(0x5e5ce6) }),
+                color: None,
+                voice: None,
+            },
+        ],
+        messages: Vec::new(),
+        audio: Default::default(),
+        timing: Default::default(),
+    }
+}
