@@ -13,7 +13,7 @@ pub const JOURNAL_LIMIT: u64 = 2_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Synchronous {
     /// fsync the WAL on every commit: an acknowledged edit survives power loss too. The default;
-    /// `docs/BENCHMARKS.md` shows it costs about a millisecond per edit here.
+    /// `docs/BENCHMARKS.md` measures it: about 5 ms of fsync per edit on the 2-core VM disk.
     #[default]
     Full,
     /// fsync only at checkpoints: the last edits may roll back on power loss (never corrupt).

@@ -9,7 +9,7 @@ use chatframe_render::Renderer;
 use chatframe_store::{DocUpdate, JournalStep, MediaInfo, NewProject, ProjectSummary, Store, StoreOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::preview::{downscale, scale_factor};
+use crate::preview::preview_project;
 use crate::{Session, StudioError, project_meta};
 
 /// Posters are rendered no wider than this: a library card, sharp on a HiDPI screen.
@@ -231,13 +231,10 @@ impl Studio {
 }
 
 fn render_poster(project: Project, base: &Path) -> Result<Vec<u8>, StudioError> {
-    let mut renderer = Renderer::new(project, base)?;
+    let mut renderer = Renderer::new(preview_project(&project, POSTER_MAX_WIDTH), base)?;
     // The last frame: the whole conversation as it ends, the most telling still.
     let t = (renderer.timeline().duration - 1).max(0);
-    let full = renderer.render(t);
-    let factor = scale_factor(full.width(), POSTER_MAX_WIDTH);
-    let small = if factor == 1 { full.clone() } else { downscale(full, factor) };
-    small.encode_png().map_err(|e| StudioError::Poster { message: e.to_string() })
+    renderer.render(t).encode_png().map_err(|e| StudioError::Poster { message: e.to_string() })
 }
 
 fn blank_project() -> Project {

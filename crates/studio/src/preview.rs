@@ -1,9 +1,9 @@
-//! Preview frames: the export renderer's picture, scaled down for the editor.
+//! Preview frames: the export renderer's picture at the editor's size.
 
 use std::path::Path;
 
-use chatframe_model::{Micros, Project};
-use chatframe_render::{Pixmap, Renderer};
+use chatframe_model::{Micros, Project, Timeline};
+use chatframe_render::Renderer;
 use serde::{Deserialize, Serialize};
 
 use crate::StudioError;
@@ -21,11 +21,13 @@ pub struct PreviewFrame {
 }
 
 /// The session's renderer, kept between frames so its font, layout and image caches survive
-/// scrubbing; an edit only marks it stale and the next frame rebuilds it.
+/// scrubbing and edits: an edit marks it stale and the next frame calls `Renderer::update`,
+/// which re-lays out only the messages that changed.
 #[derive(Default)]
 pub(crate) struct Preview {
     renderer: Option<Renderer>,
     stale: bool,
+    width: u32,
 }
 
 impl Preview {
@@ -36,66 +38,51 @@ impl Preview {
     pub fn frame(
         &mut self,
         project: &Project,
+        timeline: &Timeline,
         base: &Path,
         t: Micros,
         max_width: u32,
     ) -> Result<PreviewFrame, StudioError> {
-        if self.stale || self.renderer.is_none() {
-            self.renderer = None;
-            self.renderer = Some(Renderer::new(project.clone(), base)?);
+        // Scrubbing (same document, same size) must not copy the document per frame.
+        let width = preview_width(project.canvas.width, max_width);
+        if self.stale || self.width != width || self.renderer.is_none() {
+            let sized = preview_project(project, max_width);
+            match &mut self.renderer {
+                Some(r) => r.update_with_timeline(sized, timeline.clone())?,
+                None => self.renderer = Some(Renderer::with_timeline(sized, timeline.clone(), base)?),
+            }
             self.stale = false;
+            self.width = width;
         }
-        let renderer = self.renderer.as_mut().expect("just built");
-        let full = renderer.render(t);
-        let factor = scale_factor(full.width(), max_width);
-        let (width, height, rgba) = if factor == 1 {
-            (full.width(), full.height(), demultiply(full.data().to_vec()))
-        } else {
-            let small = downscale(full, factor);
-            (small.width(), small.height(), demultiply(small.take()))
-        };
-        Ok(PreviewFrame { width, height, time_us: t, rgba })
+        let renderer = self.renderer.as_mut().expect("built above");
+        let frame = renderer.render(t);
+        Ok(PreviewFrame { width: frame.width(), height: frame.height(), time_us: t, rgba: demultiply(frame.data()) })
     }
 }
 
-/// The integer reduction that fits `width` into `max_width` (1 = full size). Integer factors
-/// let a box filter average whole pixel blocks: sharp text, no resampling artefacts, and cheap.
-pub(crate) fn scale_factor(width: u32, max_width: u32) -> u32 {
-    if max_width == 0 || width <= max_width { 1 } else { width.div_ceil(max_width) }
-}
-
-/// Box-filters a premultiplied pixmap by `factor` in both directions (averaging premultiplied
-/// values is what keeps edges against transparency correct).
-pub(crate) fn downscale(src: &Pixmap, factor: u32) -> Pixmap {
-    let (w, h) = ((src.width() / factor).max(1), (src.height() / factor).max(1));
-    let mut out = Pixmap::new(w, h).expect("non-zero size");
-    let (sw, data) = (src.width() as usize, src.data());
-    let f = factor as usize;
-    let n = (f * f) as u32;
-    let dst = out.data_mut();
-    for y in 0..h as usize {
-        for x in 0..w as usize {
-            let mut acc = [0u32; 4];
-            for dy in 0..f {
-                let row = ((y * f + dy) * sw + x * f) * 4;
-                for px in data[row..row + f * 4].chunks_exact(4) {
-                    for c in 0..4 {
-                        acc[c] += u32::from(px[c]);
-                    }
-                }
-            }
-            let o = (y * w as usize + x) * 4;
-            for c in 0..4 {
-                dst[o + c] = ((acc[c] + n / 2) / n) as u8;
-            }
-        }
+/// The project with its canvas scaled to fit `max_width` (0 = full size). The renderer lays
+/// everything out relative to the canvas, so drawing at preview size gives the export's picture
+/// scaled, at a quarter of the cost of drawing full size and shrinking it.
+pub(crate) fn preview_project(project: &Project, max_width: u32) -> Project {
+    let c = &project.canvas;
+    let mut p = project.clone();
+    let w = preview_width(c.width, max_width);
+    if w != c.width {
+        let h = ((u64::from(c.height) * u64::from(w) / u64::from(c.width)) as u32 + 1) & !1;
+        p.canvas.width = w;
+        p.canvas.height = h.max(16);
     }
-    out
+    p
 }
 
-/// Premultiplied to straight alpha, in place. Opaque pixels (nearly all of a chat frame) are
-/// left untouched.
-pub(crate) fn demultiply(mut rgba: Vec<u8>) -> Vec<u8> {
+/// Even sizes, like the export's, so the aspect ratio survives the rounding.
+fn preview_width(width: u32, max_width: u32) -> u32 {
+    if max_width == 0 || width <= max_width { width } else { (max_width & !1).max(16) }
+}
+
+/// Premultiplied to straight alpha. Opaque pixels (nearly all of a chat frame) are copied as is.
+pub(crate) fn demultiply(premultiplied: &[u8]) -> Vec<u8> {
+    let mut rgba = premultiplied.to_vec();
     for px in rgba.chunks_exact_mut(4) {
         let a = u32::from(px[3]);
         if a != 255 && a != 0 {
@@ -112,21 +99,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn factors_fit_the_requested_width() {
-        assert_eq!(scale_factor(1080, 540), 2);
-        assert_eq!(scale_factor(1080, 1080), 1);
-        assert_eq!(scale_factor(1080, 0), 1);
-        assert_eq!(scale_factor(1080, 400), 3);
-        assert_eq!(scale_factor(1920, 540), 4);
+    fn preview_canvas_fits_the_width_and_keeps_the_aspect() {
+        let p = chatframe_model::starter_project("x");
+        let size = |w| {
+            let c = preview_project(&p, w).canvas;
+            (c.width, c.height)
+        };
+        assert_eq!(size(540), (540, 960));
+        assert_eq!(size(0), (1080, 1920));
+        assert_eq!(size(4000), (1080, 1920));
+        assert_eq!(size(271), (270, 480));
     }
 
     #[test]
-    fn box_filter_averages_and_demultiplies() {
-        let mut p = Pixmap::new(2, 2).unwrap();
-        // Two opaque white pixels and two transparent ones average to half-transparent white.
-        p.data_mut().copy_from_slice(&[255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0]);
-        let small = downscale(&p, 2);
-        assert_eq!(small.data(), &[128, 128, 128, 128]);
-        assert_eq!(demultiply(small.data().to_vec()), vec![255, 255, 255, 128]);
+    fn demultiplies_translucent_pixels_only() {
+        assert_eq!(demultiply(&[128, 128, 128, 128, 10, 20, 30, 255]), vec![255, 255, 255, 128, 10, 20, 30, 255]);
     }
 }

@@ -281,7 +281,7 @@ impl Session {
 
     /// Renders the frame at `t` for the preview, no wider than `max_width` (straight RGBA8).
     pub fn preview_frame(&mut self, t: Micros, max_width: u32) -> Result<crate::PreviewFrame, StudioError> {
-        self.preview.frame(&self.project, &self.base_dir, t, max_width)
+        self.preview.frame(&self.project, &self.timeline, &self.base_dir, t, max_width)
     }
 }
 
