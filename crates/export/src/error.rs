@@ -1,0 +1,57 @@
+use std::path::PathBuf;
+
+use chatframe_audio::AudioError;
+use chatframe_render::RenderError;
+
+/// Why an export did not produce its file. Whatever the variant, nothing is left at the target
+/// path: the exporter writes beside it and renames only on success.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("ffmpeg was not found ({hint}); install it (e.g. `apt install ffmpeg`) or set CHATFRAME_FFMPEG")]
+    FfmpegMissing { hint: String },
+    #[error("ffmpeg {version} is too old (need {needed} or newer): {}", path.display())]
+    FfmpegTooOld { version: String, needed: u32, path: PathBuf },
+    #[error("ffmpeg failed ({status}): {stderr_tail}")]
+    Ffmpeg { status: String, stderr_tail: String },
+    #[error("export cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("invalid preset {input:?}: {message}")]
+    Preset { input: String, message: String },
+    #[error("unknown format {0:?} (expected mp4, webm, mov, gif, png, wav or srt)")]
+    Format(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ExportError {
+    /// A stable code the UI and scripts can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExportError::FfmpegMissing { .. } => "FFMPEG_MISSING",
+            ExportError::FfmpegTooOld { .. } => "FFMPEG_UNSUPPORTED",
+            ExportError::Ffmpeg { .. } => "FFMPEG_FAILED",
+            ExportError::Cancelled => "CANCELLED",
+            ExportError::Render(e) => e.code(),
+            ExportError::Preset { .. } => "INVALID_PRESET",
+            ExportError::Format(_) => "INVALID_FORMAT",
+            ExportError::Invalid(_) => "INVALID_OUTPUT",
+            ExportError::Audio(e) => e.code(),
+            ExportError::Io { .. } => "WRITE_FAILED",
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ExportError {
+        let path = path.into();
+        move |source| ExportError::Io { path, source }
+    }
+}
