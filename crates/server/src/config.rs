@@ -150,6 +150,9 @@ pub struct WebhookConfig {
     /// receiver on 127.0.0.1 can be used. Never enable on a server reachable by others: it turns
     /// every webhook into a way to probe the internal network.
     pub dev_allow_private_targets: bool,
+    /// When not empty, the only hosts callbacks and webhooks may go to (an egress allowlist,
+    /// checked before any DNS lookup). Empty = any public host.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for WebhookConfig {
@@ -158,6 +161,7 @@ impl Default for WebhookConfig {
             retry_backoff_secs: vec![5, 30, 120, 600, 1800, 3600],
             timeout_secs: 10,
             dev_allow_private_targets: false,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -208,6 +212,10 @@ impl Config {
         env!("CHATFRAME_RATE_LIMIT_BURST", self.rate_limit.burst);
         env!("CHATFRAME_JOB_WORKERS", self.jobs.workers);
         env!("CHATFRAME_DEV_ALLOW_PRIVATE_TARGETS", self.webhooks.dev_allow_private_targets);
+        if let Some(v) = get("CHATFRAME_WEBHOOK_ALLOWED_HOSTS") {
+            self.webhooks.allowed_hosts =
+                v.split(',').map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
+        }
         Ok(())
     }
 

@@ -130,7 +130,8 @@ pub fn build_state(config: Config, engines: Engines) -> Result<Shared, ServerErr
         fetcher: ssrf::Fetcher::new(
             config.webhooks.dev_allow_private_targets,
             Duration::from_secs(config.webhooks.timeout_secs.max(1)),
-        ),
+        )
+        .with_allowed_hosts(config.webhooks.allowed_hosts.clone()),
         ai: ai::AiWriter::from_config(&config.ai),
         config,
         store,

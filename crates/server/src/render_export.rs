@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chatframe_export::{ExportOptions, Format, Preset};
-use chatframe_render::Renderer;
 
 use crate::jobs::{RenderEngine, RenderError, RenderJob};
 
@@ -21,7 +20,9 @@ fn preset(width: u32, height: u32, resolution: &str) -> Result<Preset, RenderErr
     } else {
         "1x1"
     };
-    format!("{aspect}-{resolution}").parse().map_err(|e: chatframe_export::ExportError| RenderError::Failed(e.to_string()))
+    format!("{aspect}-{resolution}")
+        .parse()
+        .map_err(|e: chatframe_export::ExportError| RenderError::Failed(e.to_string()))
 }
 
 impl RenderEngine for ExportEngine {
@@ -38,12 +39,16 @@ impl RenderEngine for ExportEngine {
     ) -> Result<(), RenderError> {
         let mut project = job.project.clone();
         preset(project.canvas.width, project.canvas.height, job.resolution)?.apply(&mut project.canvas);
-        let format: Format = job.format.parse().map_err(|e: chatframe_export::ExportError| RenderError::Failed(e.to_string()))?;
+        let format: Format =
+            job.format.parse().map_err(|e: chatframe_export::ExportError| RenderError::Failed(e.to_string()))?;
         // Cloud projects carry no media files; relative paths resolve into an empty directory,
         // so a missing image is reported by the renderer rather than read from the server's disk.
         let media = tempfile::tempdir().map_err(|e| RenderError::Failed(e.to_string()))?;
-        let mut renderer = Renderer::new(project, media.path()).map_err(|e| RenderError::Failed(e.to_string()))?;
-        let opts = ExportOptions::new(format);
+        // The soundtrack is mixed too: built-in message sounds are synthesized, not files.
+        let (mut renderer, audio) = chatframe_export::prepare(project, media.path(), format.has_audio())
+            .map_err(|e| RenderError::Failed(e.to_string()))?;
+        let mut opts = ExportOptions::new(format);
+        opts.audio = audio;
         let token = opts.cancel.clone();
         chatframe_export::export(&mut renderer, out, opts, &mut |p| {
             if cancel.load(Ordering::Relaxed) {

@@ -16,6 +16,8 @@ pub enum FetchError {
     Scheme,
     #[error("refused: {host} resolves to {addr}, a loopback, private, link-local or metadata address")]
     Forbidden { host: String, addr: IpAddr },
+    #[error("refused: {0} is not in this server's allowed hosts")]
+    NotAllowed(String),
     #[error("cannot resolve {0}")]
     Resolve(String),
     #[error("request failed: {0}")]
@@ -25,7 +27,7 @@ pub enum FetchError {
 impl FetchError {
     pub fn code(&self) -> &'static str {
         match self {
-            FetchError::Forbidden { .. } => "URL_FORBIDDEN",
+            FetchError::Forbidden { .. } | FetchError::NotAllowed(_) => "URL_FORBIDDEN",
             FetchError::InvalidUrl(_) | FetchError::Scheme => "INVALID_URL",
             FetchError::Resolve(_) => "URL_UNRESOLVABLE",
             FetchError::Http(_) => "FETCH_FAILED",
@@ -37,6 +39,7 @@ impl FetchError {
 pub struct Fetcher {
     /// Test/dev only (see `WebhookConfig::dev_allow_private_targets`).
     allow_private: bool,
+    allowed_hosts: Vec<String>,
     timeout: Duration,
     max_response_bytes: usize,
 }
@@ -50,7 +53,13 @@ pub struct Fetched {
 
 impl Fetcher {
     pub fn new(allow_private: bool, timeout: Duration) -> Self {
-        Fetcher { allow_private, timeout, max_response_bytes: 64 * 1024 }
+        Fetcher { allow_private, allowed_hosts: Vec::new(), timeout, max_response_bytes: 64 * 1024 }
+    }
+
+    /// Restricts targets to these hosts (lower-case names or IP literals as written in URLs).
+    pub fn with_allowed_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.allowed_hosts = hosts;
+        self
     }
 
     /// Parses `url`, resolves its host once and returns the address to connect to.
@@ -63,6 +72,10 @@ impl Fetcher {
             return Err(FetchError::InvalidUrl("credentials in URLs are not allowed".into()));
         }
         let port = parsed.port_or_known_default().ok_or(FetchError::Scheme)?;
+        let host_str = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+        if !self.allowed_hosts.is_empty() && !self.allowed_hosts.contains(&host_str) {
+            return Err(FetchError::NotAllowed(host_str));
+        }
         let host = parsed.host().ok_or_else(|| FetchError::InvalidUrl("no host".into()))?;
         let addrs: Vec<SocketAddr> = match host {
             Host::Ipv4(ip) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -230,5 +243,10 @@ mod tests {
         }
         assert!(matches!(f.check("ftp://example.com/").await, Err(FetchError::Scheme)));
         assert!(matches!(f.check("http://u:p@example.com/").await, Err(FetchError::InvalidUrl(_))));
+        // An allowlist is checked before any DNS lookup.
+        let only = Fetcher::new(true, Duration::from_secs(1)).with_allowed_hosts(vec!["127.0.0.1".into()]);
+        assert!(only.check("http://127.0.0.1:9/").await.is_ok());
+        assert!(matches!(only.check("http://example.com/").await, Err(FetchError::NotAllowed(_))));
+        assert!(matches!(only.check("http://8.8.8.8/").await, Err(FetchError::NotAllowed(_))));
     }
 }

@@ -73,6 +73,9 @@ def server():
         os.environ,
         # Test-only: lets deliveries reach the receiver these tests run on 127.0.0.1.
         CHATFRAME_DEV_ALLOW_PRIVATE_TARGETS="true",
+        # Schemathesis registers webhooks to made-up hosts; deliveries must never leave this
+        # machine, so only the loopback receiver is an allowed target.
+        CHATFRAME_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",
         CHATFRAME_RATE_LIMIT_PER_MINUTE="1000000",
         CHATFRAME_RATE_LIMIT_BURST="1000000",
         CHATFRAME_PUBLIC_URL=url,
