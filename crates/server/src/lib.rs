@@ -11,6 +11,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod jobs;
 pub mod openapi;
+mod render_export;
 pub mod routes;
 pub mod ssrf;
 pub mod state;
@@ -76,7 +77,7 @@ impl Engines {
 }
 
 fn default_render_engine() -> Arc<dyn RenderEngine> {
-    Arc::new(jobs::NoRenderEngine)
+    Arc::new(render_export::ExportEngine)
 }
 
 fn open_store(config: &Config) -> Result<SqliteStore, ServerError> {

@@ -259,3 +259,54 @@ async fn template_renders_fill_variables_and_call_back() {
     assert_eq!(list["total"], 1);
     t.server.stop().await;
 }
+
+/// The real engine (chatframe-render + chatframe-export through ffmpeg), end to end: create →
+/// done → download → ffprobe. A one-message project at 720p keeps it quick.
+#[tokio::test]
+async fn real_export_engine_end_to_end() {
+    let engine = chatframe_server::Engines::default_for(&chatframe_server::Config::default()).render;
+    assert_eq!(engine.name(), "chatframe-export");
+    let t = TestServer::with(Options { render: Some(engine), ..Options::default() }).await;
+    let key = t.account(1000);
+    let mut p = crate::sample_project("One line");
+    p["messages"] = json!([{ "kind": "text", "sender": "sam", "text": "Look outside." }]);
+    let conv: Value =
+        t.post(&key, "/v1/conversations", json!({ "project": p })).send().await.unwrap().json().await.unwrap();
+    let r = t
+        .post(&key, "/v1/exports", json!({ "conversation_id": conv["id"], "format": "mp4", "resolution": "720p" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    let job = wait_job(&t, &key, "exports", created["id"].as_str().unwrap()).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let bytes = t.client.get(job["output_url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("real.mp4");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name,width,height",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "h264,720,1280");
+    let audio = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&audio.stdout).trim(), "aac", "the message sounds are mixed in");
+    let secs = ffprobe_duration(&file);
+    assert!((secs - job["duration_seconds"].as_f64().unwrap()).abs() < 0.2, "{secs} vs {job}");
+    t.server.stop().await;
+}
