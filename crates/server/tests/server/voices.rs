@@ -208,3 +208,36 @@ async fn tts_returns_mp3_and_charges_per_hundred_characters() {
     assert_eq!(t.balance(&key).await, 1);
     t.server.stop().await;
 }
+
+/// Samples in other common formats decode too (made from the WAV with ffmpeg).
+#[tokio::test]
+async fn cloning_accepts_mp3_flac_and_ogg() {
+    let t = TestServer::start().await;
+    let key = t.account(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("s.wav");
+    std::fs::write(&wav, speechlike_wav(180.0, 7.0)).unwrap();
+    for (ext, codec) in [("mp3", "libmp3lame"), ("flac", "flac"), ("ogg", "libvorbis")] {
+        let out = dir.path().join(format!("s.{ext}"));
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-i"])
+            .arg(&wav)
+            .args(["-c:a", codec])
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg {ext}");
+        let form = Form::new()
+            .part("audio", Part::bytes(std::fs::read(&out).unwrap()).file_name(format!("sample.{ext}")))
+            .text("name", ext.to_string())
+            .text("language", "de");
+        let r = t.client.post(t.url("/v1/voices/clone")).bearer_auth(&key).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 201, "{ext}");
+        let v: Value = r.json().await.unwrap();
+        let f0 = v["analysis"]["median_pitch_hz"].as_f64().unwrap();
+        assert!((f0 - 180.0).abs() < 12.0, "{ext}: {v}");
+        assert!(v["engine_voice"].as_str().unwrap().starts_with("de+"), "{v}");
+    }
+    t.server.stop().await;
+}
