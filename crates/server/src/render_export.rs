@@ -59,6 +59,75 @@ impl RenderEngine for ExportEngine {
             }
         })
         .map_err(|e| RenderError::Failed(e.to_string()))?;
+        if job.watermark {
+            watermark(out, format)?;
+        }
         Ok(())
     }
+}
+
+/// The font the mark is drawn with: the studio's own UI font, bundled so no system font is used.
+const MARK_FONT: &[u8] = include_bytes!("../../../assets/fonts/Inter-SemiBold.otf");
+
+/// Draws "Made with Chatframe" in the bottom-right corner with ffmpeg (the renderer has no
+/// overlay layer yet), re-encoding with the format's own codec and copying the audio.
+fn watermark(file: &Path, format: Format) -> Result<(), RenderError> {
+    let fail = |m: String| RenderError::Failed(format!("watermark: {m}"));
+    let dir = tempfile::tempdir().map_err(|e| fail(e.to_string()))?;
+    let font = dir.path().join("mark.otf");
+    std::fs::write(&font, MARK_FONT).map_err(|e| fail(e.to_string()))?;
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("mp4");
+    let marked = dir.path().join(format!("marked.{ext}"));
+    let draw = format!(
+        "drawtext=fontfile='{}':text='Made with Chatframe':fontsize=h/40:fontcolor=white@0.85:\
+         box=1:boxcolor=black@0.35:boxborderw=12:x=w-tw-h/40:y=h-th-h/40",
+        font.display()
+    );
+    let mut cmd = std::process::Command::new("ffmpeg");
+    cmd.args(["-v", "error", "-y", "-i"]).arg(file);
+    match format {
+        Format::Gif => {
+            cmd.args(["-filter_complex", &format!("{draw},split[a][b];[a]palettegen[p];[b][p]paletteuse")]);
+        }
+        _ => {
+            cmd.args(["-vf", &draw, "-c:a", "copy"]);
+        }
+    }
+    match format {
+        Format::Webm => cmd.args([
+            "-c:v",
+            "libvpx-vp9",
+            "-b:v",
+            "0",
+            "-crf",
+            "32",
+            "-row-mt",
+            "1",
+            "-deadline",
+            "good",
+            "-cpu-used",
+            "5",
+        ]),
+        Format::Mov => cmd.args(["-c:v", "prores_ks", "-profile:v", "4444", "-pix_fmt", "yuva444p10le"]),
+        Format::Gif => &mut cmd,
+        _ => cmd.args([
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-crf",
+            "18",
+            "-preset",
+            "veryfast",
+            "-movflags",
+            "+faststart",
+        ]),
+    };
+    let out = cmd.arg(&marked).output().map_err(|e| fail(format!("cannot run ffmpeg: {e}")))?;
+    if !out.status.success() {
+        return Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+    }
+    // Same directory as the staged output is not guaranteed, so copy then replace.
+    std::fs::copy(&marked, file).map_err(|e| fail(e.to_string()))?;
+    Ok(())
 }

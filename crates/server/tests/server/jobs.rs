@@ -310,3 +310,48 @@ async fn real_export_engine_end_to_end() {
     assert!((secs - job["duration_seconds"].as_f64().unwrap()).abs() < 0.2, "{secs} vs {job}");
     t.server.stop().await;
 }
+
+/// `watermark: true` draws the mark: the last frame differs from the unmarked export's only in
+/// the corner where it sits.
+#[tokio::test]
+async fn watermark_is_drawn() {
+    let engine = chatframe_server::Engines::default_for(&chatframe_server::Config::default()).render;
+    let t = TestServer::with(Options { render: Some(engine), ..Options::default() }).await;
+    let key = t.account(1000);
+    let mut p = crate::sample_project("Mark");
+    p["messages"] = json!([{ "kind": "text", "sender": "sam", "text": "Hi" }]);
+    let conv: Value =
+        t.post(&key, "/v1/conversations", json!({ "project": p })).send().await.unwrap().json().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut frames = Vec::new();
+    for mark in [false, true] {
+        let body = json!({ "conversation_id": conv["id"], "resolution": "720p", "watermark": mark });
+        let created: Value = t.post(&key, "/v1/exports", body).send().await.unwrap().json().await.unwrap();
+        let job = wait_job(&t, &key, "exports", created["id"].as_str().unwrap()).await;
+        assert_eq!(job["status"], "done", "{job}");
+        assert_eq!(job["watermark"], mark);
+        let video = dir.path().join(format!("{mark}.mp4"));
+        std::fs::write(
+            &video,
+            t.client.get(job["output_url"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap(),
+        )
+        .unwrap();
+        // The last frame as raw grey pixels, 72x128.
+        let out = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-sseof", "-0.2", "-i"])
+            .arg(&video)
+            .args(["-frames:v", "1", "-vf", "scale=72:128", "-pix_fmt", "gray", "-f", "rawvideo", "-"])
+            .output()
+            .unwrap();
+        assert_eq!(out.stdout.len(), 72 * 128);
+        frames.push(out.stdout);
+    }
+    let diff = |rows: std::ops::Range<usize>, cols: std::ops::Range<usize>| -> u64 {
+        rows.flat_map(|y| cols.clone().map(move |x| y * 72 + x))
+            .map(|i| u64::from(frames[0][i].abs_diff(frames[1][i])))
+            .sum()
+    };
+    assert!(diff(120..128, 36..72) > 200, "the mark is drawn bottom-right");
+    assert!(diff(0..100, 0..72) < diff(120..128, 36..72) / 4, "and nowhere else");
+    t.server.stop().await;
+}
