@@ -20,7 +20,8 @@ use crate::storage::Conversation;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConversationIn {
-    /// A Chatframe project (format v1, see `docs/project.schema.json`); validated on write.
+    /// A Chatframe project (the `Project` schema; older versions are migrated); validated on
+    /// write, problems come back as 422 `INVALID_PROJECT` with their JSON paths.
     #[schema(value_type = Object)]
     pub project: Value,
 }

@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::state::Shared;
 
 /// Builds the whole application and its OpenAPI document.
-pub fn build(state: Shared) -> (axum::Router, utoipa::openapi::OpenApi) {
+pub fn build(state: Shared) -> (axum::Router, serde_json::Value) {
     let authed = OpenApiRouter::new()
         .routes(routes!(account::get_account))
         .routes(routes!(account::get_credits))

@@ -81,7 +81,7 @@ def server():
         CHATFRAME_PUBLIC_URL=url,
         CHATFRAME_AI_BASE_URL=f"http://127.0.0.1:{ai.server_address[1]}/v1",
         CHATFRAME_AI_MODEL="fake",
-        RUST_LOG="warn",
+        RUST_LOG="warn,symphonia=off",
     )
     key = subprocess.run(
         [BIN, "create-account", "--data-dir", data, "--credits", "100000000", "--rate-limit", "1000000"],
