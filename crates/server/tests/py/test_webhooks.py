@@ -35,7 +35,7 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def wait(self, timeout=10.0):
+    def wait(self, timeout=30.0):
         assert self.event.wait(timeout), "no delivery arrived"
         return self.deliveries[-1]
 
