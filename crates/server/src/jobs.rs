@@ -3,7 +3,8 @@
 //! the same transaction that marks it failed (see `JobStore::fail_job`), so exactly once.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chatframe_model::Project;
@@ -108,6 +109,8 @@ async fn run_job(state: &Shared, job: Job) {
         Ok(p) => p,
         Err(e) => return finish(state, &job, Err(format!("cannot stage the output: {e}"))).await,
     };
+    let cancel = Arc::new(AtomicBool::new(false));
+    state.running.lock().expect("running poisoned").insert(job.id.clone(), cancel.clone());
     let (st, job2, staged2) = (state.clone(), job.clone(), staged.clone());
     let rt = tokio::runtime::Handle::current();
     let result = tokio::task::spawn_blocking(move || {
@@ -127,10 +130,13 @@ async fn run_job(state: &Shared, job: Job) {
                 let _ = rt.block_on(s.db(move |db| db.set_progress(&id, p)));
             }
         };
-        st.render.render(&rj, &staged2, &mut progress, &AtomicBool::new(false)).map_err(|e| e.to_string())
+        st.render.render(&rj, &staged2, &mut progress, &cancel).map_err(|e| e.to_string())
     })
     .await
     .unwrap_or_else(|e| Err(format!("render worker crashed: {e}")));
+    let cancelled =
+        state.running.lock().expect("running poisoned").remove(&job.id).is_some_and(|c| c.load(Ordering::Relaxed));
+    let result = if cancelled { Err("cancelled by the client".to_string()) } else { result };
     let result = match result {
         Ok(()) => state.objects.commit_file(&key, &staged).map(|size| (key, size)).map_err(|e| e.to_string()),
         Err(e) => {

@@ -146,6 +146,7 @@ pub fn build_state(config: Config, engines: Engines) -> Result<Shared, ServerErr
         jobs_ready: Default::default(),
         deliveries_ready: Default::default(),
         bound: Default::default(),
+        running: Default::default(),
     }))
 }
 

@@ -31,6 +31,8 @@ pub struct AppState {
     pub jobs_ready: Notify,
     /// Wakes the webhook sender when a delivery is queued.
     pub deliveries_ready: Notify,
+    /// Cancel flags of the jobs being rendered in this process, by job id.
+    pub running: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<std::sync::atomic::AtomicBool>>>,
     /// The address actually bound (the configured port may be 0).
     pub bound: std::sync::OnceLock<std::net::SocketAddr>,
 }

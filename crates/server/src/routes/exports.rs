@@ -374,6 +374,55 @@ pub async fn get_render(State(state): State<Shared>, auth: Auth, Path(id): Path<
     Ok(Json(job_json(&state, &job)))
 }
 
+async fn cancel(state: Shared, auth: Auth, kind: JobKind, id: String) -> ApiResult<(StatusCode, Json<JobOut>)> {
+    let (acct, jid) = (auth.account_id.clone(), id.clone());
+    let job = state.db(move |s| s.cancel_queued(&acct, kind, &jid)).await?;
+    match job.status {
+        crate::storage::JobStatus::Processing => {
+            // Running here: the worker sees the flag, stops, and fails + refunds the job.
+            if let Some(flag) = state.running.lock().expect("running poisoned").get(&id) {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok((StatusCode::ACCEPTED, Json(job_json(&state, &job))))
+        }
+        crate::storage::JobStatus::Failed if job.error.as_deref() == Some("cancelled by the client") => {
+            Ok((StatusCode::OK, Json(job_json(&state, &job))))
+        }
+        _ => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "JOB_FINISHED",
+            format!("the job already ended ({})", job.status.as_str()),
+        )),
+    }
+}
+
+/// Stops a queued or running export; it ends `failed` ("cancelled by the client") and is
+/// refunded. 200 when it was cancelled at once, 202 when a running render is being stopped.
+#[utoipa::path(post, path = "/v1/exports/{id}/cancel", tag = "exports", params(("id" = String, Path)),
+    responses((status = 200, description = "Cancelled and refunded", body = JobOut),
+        (status = 202, description = "Stopping; poll the job", body = JobOut),
+        (status = 409, description = "Already finished", body = crate::error::ErrorBody)))]
+pub async fn cancel_export(
+    State(state): State<Shared>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<JobOut>)> {
+    cancel(state, auth, JobKind::Export, id).await
+}
+
+/// Stops a queued or running render, like exports.
+#[utoipa::path(post, path = "/v1/renders/{id}/cancel", tag = "renders", params(("id" = String, Path)),
+    responses((status = 200, description = "Cancelled and refunded", body = JobOut),
+        (status = 202, description = "Stopping; poll the job", body = JobOut),
+        (status = 409, description = "Already finished", body = crate::error::ErrorBody)))]
+pub async fn cancel_render(
+    State(state): State<Shared>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<JobOut>)> {
+    cancel(state, auth, JobKind::Render, id).await
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DownloadParams {

@@ -373,6 +373,9 @@ pub trait JobStore: Send + Sync {
     fn complete_job(&self, id: &str, output_path: &str, output_bytes: i64) -> Result<Job>;
     /// Marks the job failed and refunds its charge exactly once.
     fn fail_job(&self, id: &str, error: &str) -> Result<Job>;
+    /// Cancels a queued job (failed + refunded) and returns it as it now is; a running or
+    /// finished job is returned unchanged (the worker cancels a running one).
+    fn cancel_queued(&self, account_id: &str, kind: JobKind, id: &str) -> Result<Job>;
     /// Jobs left `processing` by a previous run go back to the queue.
     fn requeue_interrupted(&self) -> Result<usize>;
 }

@@ -307,6 +307,11 @@ impl JobStore for SqliteStore {
         self.write(|tx| {
             let now = now_ms();
             let job = job_in(tx, id)?;
+            // A finished job stays as it ended: a late failure (or cancel) must not undo a
+            // delivered video or refund twice.
+            if matches!(job.status, JobStatus::Done | JobStatus::Failed) {
+                return Ok(job);
+            }
             tx.execute(
                 "UPDATE jobs SET status = 'failed', error = ?2, updated_at = ?3, completed_at = ?3 WHERE id = ?1",
                 params![id, error, now],
@@ -316,6 +321,20 @@ impl JobStore for SqliteStore {
             }
             job_in(tx, id)
         })
+    }
+
+    fn cancel_queued(&self, account_id: &str, kind: JobKind, id: &str) -> Result<Job> {
+        let job = self.job(account_id, kind, id)?;
+        if job.status == JobStatus::Queued {
+            // fail_job re-reads under the write lock, so a worker claiming it meanwhile wins.
+            let claimed = self.write(|tx| {
+                Ok(tx.execute("UPDATE jobs SET status = 'processing' WHERE id = ?1 AND status = 'queued'", [id])? == 1)
+            })?;
+            if claimed {
+                return self.fail_job(id, "cancelled by the client");
+            }
+        }
+        self.job(account_id, kind, id)
     }
 
     fn requeue_interrupted(&self) -> Result<usize> {

@@ -51,6 +51,32 @@ impl RenderEngine for FfmpegTestPattern {
     }
 }
 
+/// A slow render (test double) that stops when cancelled.
+struct Slow;
+
+impl RenderEngine for Slow {
+    fn name(&self) -> &str {
+        "slow (test double)"
+    }
+
+    fn render(
+        &self,
+        _: &RenderJob<'_>,
+        _: &Path,
+        progress: &mut dyn FnMut(f64),
+        cancel: &AtomicBool,
+    ) -> Result<(), RenderError> {
+        for i in 0..100 {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(RenderError::Failed("cancelled".into()));
+            }
+            progress(f64::from(i) / 100.0);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(RenderError::Failed("the test should have cancelled me".into()))
+    }
+}
+
 struct Broken;
 
 impl RenderEngine for Broken {
@@ -145,6 +171,9 @@ async fn export_job_end_to_end_with_signed_download() {
     assert_eq!(body["type"], "export.completed");
     assert_eq!(body["data"]["id"], job["id"]);
 
+    let (code, _) =
+        error_code(t.post(&key, &format!("/v1/exports/{id}/cancel"), json!({})).send().await.unwrap(), 409).await;
+    assert_eq!(code, "JOB_FINISHED");
     let list: Value = t.get(&key, "/v1/exports?limit=1&offset=0").send().await.unwrap().json().await.unwrap();
     assert_eq!(list["total"], 1);
     let s: Value = t.get(&key, "/v1/search?q=snow&kind=export").send().await.unwrap().json().await.unwrap();
@@ -183,6 +212,38 @@ async fn failed_jobs_are_refunded_once_and_reported() {
     let again = tokio::task::spawn_blocking(move || state.store.fail_job(&id, "again")).await.unwrap().unwrap();
     assert_eq!(again.status.as_str(), "failed");
     assert_eq!(t.balance(&key).await, 500);
+    t.server.stop().await;
+}
+
+#[tokio::test]
+async fn jobs_can_be_cancelled_and_are_refunded() {
+    let t = TestServer::with(Options { render: Some(Arc::new(Slow)), ..Options::default() }).await;
+    let key = t.account(500);
+    let conv = t.conversation(&key).await;
+    // Two workers: the first two jobs run, the third waits in the queue.
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let v: Value =
+            t.post(&key, "/v1/exports", json!({ "conversation_id": conv })).send().await.unwrap().json().await.unwrap();
+        ids.push(v["id"].as_str().unwrap().to_string());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for id in &ids {
+        let r = t.post(&key, &format!("/v1/exports/{id}/cancel"), json!({})).send().await.unwrap();
+        assert!(matches!(r.status().as_u16(), 200 | 202), "{}", r.status());
+    }
+    for id in &ids {
+        let job = wait_job(&t, &key, "exports", id).await;
+        assert_eq!(job["status"], "failed");
+        assert_eq!(job["error"], "cancelled by the client");
+    }
+    assert_eq!(t.balance(&key).await, 500, "every cancelled job refunded once");
+    // Cancelling again is harmless: the job stays cancelled, nothing is refunded twice.
+    let r = t.post(&key, &format!("/v1/exports/{}/cancel", ids[0]), json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(t.balance(&key).await, 500);
+    error_code(t.post(&key, "/v1/exports/exp_nope/cancel", json!({})).send().await.unwrap(), 404).await;
+    error_code(t.post(&key, &format!("/v1/renders/{}/cancel", ids[0]), json!({})).send().await.unwrap(), 404).await;
     t.server.stop().await;
 }
 
