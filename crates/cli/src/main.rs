@@ -5,6 +5,7 @@ mod exit;
 mod frame;
 mod project;
 mod render;
+mod serve;
 mod timearg;
 mod validate;
 
@@ -29,6 +30,8 @@ enum Command {
     New(project::NewArgs),
     /// Print the JSON Schema of the project file format.
     Schema,
+    /// Run the Cloud API service (and its admin tasks).
+    Serve(serve::ServeArgs),
     /// Measure the encode-only floor: frames pre-rendered into memory, piped to ffmpeg with the
     /// export's exact settings (used by scripts/bench-export.sh).
     #[command(hide = true)]
@@ -52,6 +55,7 @@ fn main() {
         Command::Validate(args) => validate::run(args),
         Command::New(args) => project::new(args),
         Command::Schema => project::schema(),
+        Command::Serve(args) => serve::run(args),
         Command::BenchEncode(args) => bench::run(args),
     };
     if let Err(err) = result {
