@@ -55,6 +55,5 @@ bench: deps
 	cargo bench -p chatframe-render
 	bash scripts/bench-export.sh
 
-studio:
-	@echo "The studio is not built yet (issue #3). Render from the command line meanwhile:"
-	@echo "  cargo run -p chatframe-cli -- render assets/samples/imessage-story.chatframe.json -o story.mp4"
+## Installs what is missing, builds the UI and the desktop app, and opens it (mk/studio.mk).
+studio: studio-app

@@ -5,13 +5,18 @@
 #               memory, then times only ffmpeg encoding them with the export's exact arguments
 #               and the same soundtrack;
 #   (b) render: wall-clock time of the whole `chatframe render PROJECT -o out.mp4` process.
-# Each is the best of RUNS runs. Usage: scripts/bench-export.sh [PROJECT] (release build).
+# Each is the best of RUNS runs. Usage: scripts/bench-export.sh [PROJECT] (release build;
+# CHATFRAME_BIN=path skips building).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}
 RUNS=${RUNS:-3}
-cargo build -q --release --locked -p chatframe-cli
-bin=$CARGO_TARGET_DIR/release/chatframe
+if [ -n "${CHATFRAME_BIN:-}" ]; then
+  bin=$CHATFRAME_BIN  # an already-built release binary
+else
+  cargo build -q --release --locked -p chatframe-cli
+  bin=$CARGO_TARGET_DIR/release/chatframe
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 project=${1:-assets/samples/bench-party.chatframe.json}

@@ -1,5 +1,6 @@
 //! `chatframe`: render chat videos, single frames, validate and create project files.
 
+mod api;
 mod bench;
 mod exit;
 mod frame;
@@ -32,6 +33,9 @@ enum Command {
     Schema,
     /// Run the Cloud API service (and its admin tasks).
     Serve(serve::ServeArgs),
+    /// Serve the local studio library over HTTP on 127.0.0.1 (with a per-launch token) for
+    /// scripts: list projects, apply edits, start exports.
+    Api(api::ApiArgs),
     /// Measure the encode-only floor: frames pre-rendered into memory, piped to ffmpeg with the
     /// export's exact settings (used by scripts/bench-export.sh).
     #[command(hide = true)]
@@ -56,6 +60,7 @@ fn main() {
         Command::New(args) => project::new(args),
         Command::Schema => project::schema(),
         Command::Serve(args) => serve::run(args),
+        Command::Api(args) => api::run(args),
         Command::BenchEncode(args) => bench::run(args),
     };
     if let Err(err) = result {

@@ -1,0 +1,272 @@
+//! The state both front doors (HTTP here, Tauri IPC in src-tauri) share: the library, the open
+//! editing sessions and the export queue. Every method is blocking (SQLite, rendering); async
+//! callers run them on a blocking thread.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chatframe_model::Micros;
+use chatframe_studio::{
+    CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, PreviewFrame, ProjectSummary, Session,
+    SessionState, Studio, StudioError,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::exports::{ExportJob, ExportQueue, ExportRequest};
+
+/// An error as callers see it: a stable code, a message, and the HTTP status it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub payload: ErrorPayload,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        ApiError { status, payload: ErrorPayload { code: code.into(), message: message.into() } }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, "NOT_FOUND", message)
+    }
+}
+
+impl From<StudioError> for ApiError {
+    fn from(e: StudioError) -> Self {
+        let payload = ErrorPayload::from(&e);
+        let status = match payload.code.as_str() {
+            "NOT_FOUND" => 404,
+            "CONFLICT" | "ALREADY_EXISTS" | "TRASHED" => 409,
+            "LIBRARY_BUSY" => 503,
+            "IO_ERROR" | "LIBRARY_ERROR" | "POSTER_FAILED" => 500,
+            _ => 422,
+        };
+        ApiError { status, payload }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.payload.code, self.payload.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What the library view needs besides the projects: samples to start from and export choices.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Catalog {
+    pub samples: Vec<String>,
+    pub formats: Vec<String>,
+    pub presets: Vec<String>,
+    /// Where exports go when a request names no path.
+    pub export_dir: String,
+}
+
+/// One library with its open sessions and export queue.
+pub struct App {
+    studio: Mutex<Studio>,
+    /// A session per open project; kept open so its renderer caches survive between frames.
+    sessions: Mutex<HashMap<String, Arc<Mutex<Session>>>>,
+    exports: ExportQueue,
+    library_dir: PathBuf,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves consistent data here (every write is one call into
+    // the studio, which is itself all-or-nothing), so keep serving rather than poisoning forever.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl App {
+    /// Opens (creating if needed) the library at `library` (an SQLite file).
+    pub fn open(library: &Path, samples: Option<PathBuf>, export_dir: Option<PathBuf>) -> ApiResult<Arc<App>> {
+        if let Some(dir) = library.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| ApiError::new(500, "IO_ERROR", format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut studio = Studio::open(library)?;
+        if let Some(dir) = samples {
+            studio.set_samples_dir(dir);
+        }
+        let library_dir = studio.library_dir();
+        let export_dir = export_dir.unwrap_or_else(default_export_dir);
+        Ok(Arc::new(App {
+            studio: Mutex::new(studio),
+            sessions: Mutex::new(HashMap::new()),
+            exports: ExportQueue::start(export_dir),
+            library_dir,
+        }))
+    }
+
+    pub fn catalog(&self) -> Catalog {
+        Catalog {
+            samples: lock(&self.studio).samples(),
+            formats: chatframe_export::Format::ALL.iter().map(|f| f.as_str().to_string()).collect(),
+            presets: chatframe_export::Preset::NAMES.iter().map(|s| s.to_string()).collect(),
+            export_dir: self.exports.dir().display().to_string(),
+        }
+    }
+
+    /// The library (`trash = false`), the trash, or search results when `query` is non-empty.
+    pub fn list(&self, query: Option<&str>, trash: bool) -> ApiResult<Vec<ProjectSummary>> {
+        let mut studio = lock(&self.studio);
+        Ok(match query.map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => studio.search(q)?,
+            None if trash => studio.list_trash()?,
+            None => studio.list()?,
+        })
+    }
+
+    pub fn create(&self, request: &CreateProject) -> ApiResult<ProjectSummary> {
+        Ok(lock(&self.studio).create(request)?)
+    }
+
+    pub fn rename(&self, id: &str, name: &str) -> ApiResult<ProjectSummary> {
+        // An open session would hold the old revision and refuse its next edit as a conflict:
+        // edit through it when open, so both stay in step.
+        if let Some(session) = self.open_session(id) {
+            lock(&session).apply(EditOp::SetName { name: name.to_string() })?;
+            return Ok(lock(&self.studio).summary(id)?);
+        }
+        Ok(lock(&self.studio).rename(id, name)?)
+    }
+
+    pub fn duplicate(&self, id: &str) -> ApiResult<ProjectSummary> {
+        Ok(lock(&self.studio).duplicate(id)?)
+    }
+
+    pub fn trash(&self, id: &str) -> ApiResult<()> {
+        lock(&self.sessions).remove(id);
+        Ok(lock(&self.studio).trash(id)?)
+    }
+
+    pub fn restore(&self, id: &str) -> ApiResult<()> {
+        Ok(lock(&self.studio).restore(id)?)
+    }
+
+    pub fn purge(&self, id: &str) -> ApiResult<()> {
+        lock(&self.sessions).remove(id);
+        Ok(lock(&self.studio).purge(id)?)
+    }
+
+    /// The poster PNG (rendered by the engine, cached per revision).
+    pub fn poster(&self, id: &str) -> ApiResult<Vec<u8>> {
+        Ok(lock(&self.studio).poster(id)?.png)
+    }
+
+    fn open_session(&self, id: &str) -> Option<Arc<Mutex<Session>>> {
+        lock(&self.sessions).get(id).cloned()
+    }
+
+    /// The session of `id`, opened on first use.
+    fn session(&self, id: &str) -> ApiResult<Arc<Mutex<Session>>> {
+        if let Some(s) = self.open_session(id) {
+            return Ok(s);
+        }
+        let session = lock(&self.studio).open_project(id)?;
+        let session = Arc::new(Mutex::new(session));
+        Ok(lock(&self.sessions).entry(id.to_string()).or_insert(session).clone())
+    }
+
+    /// Opens the project for editing (or returns the already open session's state).
+    pub fn open_project(&self, id: &str) -> ApiResult<SessionState> {
+        Ok(lock(&*self.session(id)?).state())
+    }
+
+    /// Closes the session; the next open re-reads the library (what another process wrote).
+    pub fn close_project(&self, id: &str) {
+        lock(&self.sessions).remove(id);
+    }
+
+    pub fn apply(&self, id: &str, op: EditOp) -> ApiResult<EditResult> {
+        Ok(lock(&*self.session(id)?).apply(op)?)
+    }
+
+    pub fn undo(&self, id: &str) -> ApiResult<Option<EditResult>> {
+        Ok(lock(&*self.session(id)?).undo()?)
+    }
+
+    pub fn redo(&self, id: &str) -> ApiResult<Option<EditResult>> {
+        Ok(lock(&*self.session(id)?).redo()?)
+    }
+
+    pub fn markers(&self, id: &str) -> ApiResult<Vec<Marker>> {
+        Ok(lock(&*self.session(id)?).markers())
+    }
+
+    pub fn seek_to_message(&self, id: &str, message: &str) -> ApiResult<Micros> {
+        Ok(lock(&*self.session(id)?).seek_to_message(message)?)
+    }
+
+    pub fn frame(&self, id: &str, t: Micros, max_width: u32) -> ApiResult<PreviewFrame> {
+        Ok(lock(&*self.session(id)?).preview_frame(t, max_width)?)
+    }
+
+    /// Queues an export of the project as it is now; editing continues meanwhile.
+    pub fn start_export(&self, id: &str, request: &ExportRequest) -> ApiResult<ExportJob> {
+        let (project, base) = match self.open_session(id) {
+            Some(s) => {
+                let s = lock(&s);
+                (s.project().clone(), s.base_dir().to_path_buf())
+            }
+            None => (lock(&self.studio).document(id)?, self.library_dir.clone()),
+        };
+        self.exports.enqueue(id, project, base, request)
+    }
+
+    pub fn exports(&self) -> Vec<ExportJob> {
+        self.exports.list()
+    }
+
+    pub fn cancel_export(&self, job: &str) -> ApiResult<ExportJob> {
+        self.exports.cancel(job)
+    }
+
+    /// Copies uploaded bytes (a photo, an avatar) into the library's media store and returns
+    /// the `relPath` to put into the document. A webview cannot hand over a file path, so the
+    /// bytes travel instead and take a short detour through a temp file the store copies from.
+    pub fn add_media(&self, name: &str, bytes: &[u8]) -> ApiResult<MediaInfo> {
+        let safe: String = name.chars().filter(|c| c.is_alphanumeric() || "._-".contains(*c)).collect();
+        let dir = std::env::temp_dir().join(format!("chatframe-upload-{}", rand::random::<u64>()));
+        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", e.to_string());
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(if safe.is_empty() { "upload.png".to_string() } else { safe });
+        let result = std::fs::write(&path, bytes).map_err(io).and_then(|_| Ok(lock(&self.studio).add_media(&path)?));
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    /// Opens the folder holding an export's output in the desktop's file manager.
+    pub fn reveal_export(&self, job: &str) -> ApiResult<()> {
+        let path = self.exports.path_of(job)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        // Best effort: a machine without a desktop simply has nothing to show.
+        let _ = std::process::Command::new("xdg-open")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        Ok(())
+    }
+}
+
+/// `~/Videos/Chatframe`, where a creator looks for videos (the temp dir when there is no home).
+fn default_export_dir() -> PathBuf {
+    std::env::var_os("HOME").map_or_else(std::env::temp_dir, |h| PathBuf::from(h).join("Videos").join("Chatframe"))
+}
+
+/// A preview frame as it travels (HTTP body, WebSocket message, IPC response): a 16-byte header
+/// (width u32 LE, height u32 LE, time in µs i64 LE) then straight RGBA8 rows. One buffer, no JSON.
+pub fn encode_frame(frame: &PreviewFrame) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + frame.rgba.len());
+    out.extend_from_slice(&frame.width.to_le_bytes());
+    out.extend_from_slice(&frame.height.to_le_bytes());
+    out.extend_from_slice(&frame.time_us.to_le_bytes());
+    out.extend_from_slice(&frame.rgba);
+    out
+}

@@ -1,0 +1,252 @@
+//! The export queue: one worker thread renders jobs in order (a 2-core machine gains nothing from
+//! two encodes at once, and editing must stay responsive), each with progress, ETA and cancel.
+//! `chatframe-studio` has no export queue yet; once it does, this module shrinks to a call.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chatframe_export::{CancelToken, ExportOptions, Format, Preset};
+use chatframe_model::Project;
+use chatframe_render::Renderer;
+use chatframe_studio::ErrorPayload;
+use serde::{Deserialize, Serialize};
+
+use crate::app::{ApiError, ApiResult};
+
+/// What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportRequest {
+    pub format: String,
+    /// e.g. `9x16-1080p`; the project's canvas when absent.
+    #[serde(default)]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub fps: Option<u32>,
+    /// The output file; `<export dir>/<project name>.<ext>` (made unique) when absent.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+/// An export as the UI shows it in the queue.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportJob {
+    pub id: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub format: String,
+    pub preset: Option<String>,
+    pub path: String,
+    pub state: ExportState,
+    pub frames_done: u64,
+    pub total_frames: u64,
+    /// Seconds left at the rate so far; absent before the first frame.
+    pub eta_seconds: Option<f64>,
+    pub elapsed_seconds: f64,
+    #[schemars(with = "Option<crate::bindings::ErrorPayload>")]
+    pub error: Option<ErrorPayload>,
+}
+
+struct Entry {
+    job: ExportJob,
+    cancel: CancelToken,
+}
+
+struct Work {
+    id: String,
+    project: Project,
+    base: PathBuf,
+    format: Format,
+    out: PathBuf,
+    cancel: CancelToken,
+}
+
+pub(crate) struct ExportQueue {
+    jobs: Arc<Mutex<Vec<Entry>>>,
+    tx: Mutex<Sender<Work>>,
+    dir: PathBuf,
+}
+
+fn lock(m: &Mutex<Vec<Entry>>) -> std::sync::MutexGuard<'_, Vec<Entry>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ExportQueue {
+    pub fn start(dir: PathBuf) -> ExportQueue {
+        let jobs: Arc<Mutex<Vec<Entry>>> = Arc::default();
+        let (tx, rx) = channel::<Work>();
+        let shared = jobs.clone();
+        std::thread::Builder::new()
+            .name("export-queue".into())
+            .spawn(move || {
+                for work in rx {
+                    run(&shared, work);
+                }
+            })
+            .expect("spawn the export thread");
+        ExportQueue { jobs, tx: Mutex::new(tx), dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn enqueue(
+        &self,
+        project_id: &str,
+        mut project: Project,
+        base: PathBuf,
+        req: &ExportRequest,
+    ) -> ApiResult<ExportJob> {
+        let bad = |e: chatframe_export::ExportError| ApiError::new(422, e.code(), e.to_string());
+        let format: Format = req.format.parse().map_err(bad)?;
+        if let Some(p) = &req.preset {
+            p.parse::<Preset>().map_err(bad)?.apply(&mut project.canvas);
+        }
+        if let Some(fps) = req.fps {
+            project.canvas.fps = fps;
+        }
+        let out = match &req.path {
+            Some(p) => PathBuf::from(p),
+            None => self.unique_path(&project.name, format)?,
+        };
+        let id = format!("x{}", rand::random::<u32>());
+        let cancel = CancelToken::new();
+        let job = ExportJob {
+            id: id.clone(),
+            project_id: project_id.to_string(),
+            project_name: project.name.clone(),
+            format: format.as_str().to_string(),
+            preset: req.preset.clone(),
+            path: out.display().to_string(),
+            state: ExportState::Queued,
+            frames_done: 0,
+            total_frames: chatframe_model::Timeline::build(&project).frame_count(),
+            eta_seconds: None,
+            elapsed_seconds: 0.0,
+            error: None,
+        };
+        lock(&self.jobs).push(Entry { job: job.clone(), cancel: cancel.clone() });
+        let work = Work { id, project, base, format, out, cancel };
+        self.tx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(work)
+            .expect("the export thread lives as long as the app");
+        Ok(job)
+    }
+
+    fn unique_path(&self, name: &str, format: Format) -> ApiResult<PathBuf> {
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| ApiError::new(500, "IO_ERROR", format!("cannot create {}: {e}", self.dir.display())))?;
+        let stem: String =
+            name.chars().map(|c| if c.is_alphanumeric() || " -_".contains(c) { c } else { '_' }).collect();
+        let stem = if stem.trim().is_empty() { "chatframe".to_string() } else { stem.trim().to_string() };
+        let ext = if format == Format::PngSequence { String::new() } else { format!(".{}", format.as_str()) };
+        let taken: Vec<String> = lock(&self.jobs).iter().map(|e| e.job.path.clone()).collect();
+        (1..10_000)
+            .map(
+                |n| {
+                    if n == 1 {
+                        self.dir.join(format!("{stem}{ext}"))
+                    } else {
+                        self.dir.join(format!("{stem} {n}{ext}"))
+                    }
+                },
+            )
+            .find(|p| !p.exists() && !taken.contains(&p.display().to_string()))
+            .ok_or_else(|| ApiError::new(409, "ALREADY_EXISTS", "no free output name"))
+    }
+
+    pub fn list(&self) -> Vec<ExportJob> {
+        lock(&self.jobs).iter().map(|e| e.job.clone()).collect()
+    }
+
+    pub fn cancel(&self, id: &str) -> ApiResult<ExportJob> {
+        let mut jobs = lock(&self.jobs);
+        let entry =
+            jobs.iter_mut().find(|e| e.job.id == id).ok_or_else(|| ApiError::not_found(format!("no export {id}")))?;
+        entry.cancel.cancel();
+        if entry.job.state == ExportState::Queued {
+            entry.job.state = ExportState::Cancelled;
+        }
+        Ok(entry.job.clone())
+    }
+
+    pub fn path_of(&self, id: &str) -> ApiResult<PathBuf> {
+        lock(&self.jobs)
+            .iter()
+            .find(|e| e.job.id == id)
+            .map(|e| PathBuf::from(&e.job.path))
+            .ok_or_else(|| ApiError::not_found(format!("no export {id}")))
+    }
+}
+
+fn update(jobs: &Mutex<Vec<Entry>>, id: &str, f: impl FnOnce(&mut ExportJob)) {
+    if let Some(e) = lock(jobs).iter_mut().find(|e| e.job.id == id) {
+        f(&mut e.job);
+    }
+}
+
+fn encode(jobs: &Mutex<Vec<Entry>>, work: &Work) -> ApiResult<chatframe_export::ExportSummary> {
+    if let Some(dir) = work.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::new(500, "IO_ERROR", e.to_string()))?;
+    }
+    let mut renderer =
+        Renderer::new(work.project.clone(), &work.base).map_err(|e| ApiError::new(422, e.code(), e.to_string()))?;
+    let mut opts = ExportOptions::new(work.format);
+    opts.cancel = work.cancel.clone();
+    let mut last: Option<Instant> = None;
+    chatframe_export::export(&mut renderer, &work.out, opts, &mut |p| {
+        // Progress is polled by the UI; a few updates a second are plenty and keep the lock cold.
+        if last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) || p.frames_done == p.total_frames {
+            last = Some(Instant::now());
+            update(jobs, &work.id, |j| {
+                j.frames_done = p.frames_done;
+                j.total_frames = p.total_frames;
+                j.eta_seconds = p.eta.map(|d| d.as_secs_f64());
+                j.elapsed_seconds = p.elapsed.as_secs_f64();
+            });
+        }
+    })
+    .map_err(|e| ApiError::new(500, e.code(), e.to_string()))
+}
+
+fn run(jobs: &Mutex<Vec<Entry>>, work: Work) {
+    if work.cancel.is_cancelled() {
+        return;
+    }
+    let started = Instant::now();
+    update(jobs, &work.id, |j| j.state = ExportState::Running);
+    let result = encode(jobs, &work);
+    update(jobs, &work.id, |j| {
+        j.elapsed_seconds = started.elapsed().as_secs_f64();
+        j.eta_seconds = None;
+        match result {
+            Ok(summary) => {
+                j.state = ExportState::Done;
+                j.frames_done = summary.frames;
+                j.total_frames = summary.frames;
+            }
+            Err(_) if work.cancel.is_cancelled() => j.state = ExportState::Cancelled,
+            Err(e) => {
+                tracing::warn!(job = %j.id, error = %e, "export failed");
+                j.state = ExportState::Failed;
+                j.error = Some(e.payload);
+            }
+        }
+    });
+}

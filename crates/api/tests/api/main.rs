@@ -1,0 +1,144 @@
+//! The automation API over real loopback HTTP: token, library, edits with undo, binary frames,
+//! errors with codes. (Exports are covered end to end by the UI suites, which ffprobe the file.)
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use chatframe_api::{App, Server};
+use serde_json::{Value, json};
+
+struct Api {
+    addr: std::net::SocketAddr,
+    token: String,
+    _rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+/// A minimal HTTP/1.1 client: enough for JSON and byte bodies, no extra dependency.
+fn request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head[9..12].parse().unwrap();
+    let mut rest = raw[split + 4..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        rest = dechunk(&rest);
+    }
+    (status, rest)
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let nl = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..nl]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[nl + 2..nl + 2 + size]);
+        data = &data[nl + 4 + size..];
+    }
+}
+
+impl Api {
+    fn start() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("library.sqlite"), None, Some(dir.path().join("exports"))).unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt.block_on(Server::bind(app, 0, "secret-token".into(), None)).unwrap();
+        let addr = server.addr;
+        rt.spawn(server.run(std::future::pending()));
+        Api { addr, token: "secret-token".into(), _rt: rt, _dir: dir }
+    }
+
+    fn json(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let (status, bytes) = request(self.addr, method, path, Some(&self.token), body.as_ref());
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}
+
+#[test]
+fn refuses_requests_without_the_token() {
+    let api = Api::start();
+    let (status, body) = request(api.addr, "GET", "/api/projects", None, None);
+    assert_eq!(status, 401);
+    assert!(String::from_utf8_lossy(&body).contains("UNAUTHORIZED"));
+    let (status, _) = request(api.addr, "GET", "/api/projects", Some("wrong"), None);
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn edits_undo_and_frames_over_http() {
+    let api = Api::start();
+    let (status, created) =
+        api.json("POST", "/api/projects", Some(json!({"template": {"kind": "blank"}, "name": "Test"})));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let (status, state) = api.json("GET", &format!("/api/projects/{id}"), None);
+    assert_eq!(status, 200);
+    assert_eq!(state["project"]["name"], "Test");
+    let me = state["project"]["participants"][0]["id"].as_str().unwrap().to_string();
+
+    for text in ["hello", "there"] {
+        let op = json!({"op": "addMessage", "message": {"sender": me, "text": text}});
+        let (status, result) = api.json("POST", &format!("/api/projects/{id}/ops"), Some(op));
+        assert_eq!(status, 200, "{result}");
+        assert_eq!(result["canUndo"], true);
+    }
+    let (_, undone) = api.json("POST", &format!("/api/projects/{id}/undo"), None);
+    assert_eq!(undone["canRedo"], true);
+    let (_, state) = api.json("GET", &format!("/api/projects/{id}"), None);
+    assert_eq!(state["project"]["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(state["markers"].as_array().unwrap().len(), 1);
+
+    // A refused edit names the problem and changes nothing.
+    let bad = json!({"op": "setSender", "id": "nope", "sender": me});
+    let (status, err) = api.json("POST", &format!("/api/projects/{id}/ops"), Some(bad));
+    assert_eq!(status, 422, "{err}");
+    assert_eq!(err["code"], "INVALID_OP");
+
+    let (status, frame) =
+        request(api.addr, "GET", &format!("/api/projects/{id}/frame?t=900000&maxWidth=270"), Some(&api.token), None);
+    assert_eq!(status, 200);
+    let w = u32::from_le_bytes(frame[0..4].try_into().unwrap());
+    let h = u32::from_le_bytes(frame[4..8].try_into().unwrap());
+    assert_eq!((w, h), (270, 480));
+    assert_eq!(frame.len(), 16 + (w * h * 4) as usize);
+
+    let (status, png) = request(api.addr, "GET", &format!("/api/projects/{id}/poster.png"), Some(&api.token), None);
+    assert_eq!(status, 200);
+    assert_eq!(&png[1..4], b"PNG");
+
+    let (status, _) = api.json("DELETE", &format!("/api/projects/{id}"), None);
+    assert_eq!(status, 204);
+    let (_, trash) = api.json("GET", "/api/projects?trash=true", None);
+    assert_eq!(trash.as_array().unwrap().len(), 1);
+    let (status, err) = api.json("GET", "/api/projects/missing", None);
+    assert_eq!((status, err["code"].as_str()), (404, Some("NOT_FOUND")));
+}
+
+#[test]
+fn bindings_cover_the_wire_types() {
+    let ts = chatframe_api::bindings::typescript();
+    for name in ["EditOp", "SessionState", "ProjectSummary", "ExportJob", "Message", "Participant"] {
+        assert!(ts.contains(&format!("export type {name} =")), "{name} missing");
+    }
+    assert!(ts.contains("op: \"addMessage\""));
+}

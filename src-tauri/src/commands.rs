@@ -1,0 +1,176 @@
+//! The app's commands: each forwards to one `chatframe_api::App` method on a blocking thread
+//! (SQLite and rendering must never stall the webview's event loop).
+
+use std::sync::Arc;
+
+use chatframe_api::{ApiResult, App, Catalog, ExportJob, ExportRequest};
+use chatframe_studio::{CreateProject, EditOp, EditResult, ErrorPayload, Marker, ProjectSummary, SessionState};
+use serde::Serialize;
+use tauri::State;
+use tauri::ipc::Response;
+
+/// Where the UI fetches preview frames: the in-process loopback server and its token.
+#[derive(Debug, Clone, Serialize)]
+pub struct Endpoint {
+    pub url: String,
+    pub token: String,
+}
+
+pub struct Shared {
+    pub app: Arc<App>,
+    pub endpoint: Endpoint,
+}
+
+type Out<T> = Result<T, ErrorPayload>;
+
+async fn run<T: Send + 'static>(s: State<'_, Shared>, f: impl FnOnce(&App) -> ApiResult<T> + Send + 'static) -> Out<T> {
+    let app = s.app.clone();
+    match tauri::async_runtime::spawn_blocking(move || f(&app)).await {
+        Ok(result) => result.map_err(|e| e.payload),
+        Err(e) => Err(ErrorPayload { code: "INTERNAL".into(), message: e.to_string() }),
+    }
+}
+
+#[tauri::command]
+fn endpoint(s: State<'_, Shared>) -> Endpoint {
+    s.endpoint.clone()
+}
+
+#[tauri::command]
+async fn catalog(s: State<'_, Shared>) -> Out<Catalog> {
+    run(s, |a| Ok(a.catalog())).await
+}
+
+#[tauri::command]
+async fn list_projects(s: State<'_, Shared>, query: Option<String>, trash: bool) -> Out<Vec<ProjectSummary>> {
+    run(s, move |a| a.list(query.as_deref(), trash)).await
+}
+
+#[tauri::command]
+async fn create_project(s: State<'_, Shared>, request: CreateProject) -> Out<ProjectSummary> {
+    run(s, move |a| a.create(&request)).await
+}
+
+#[tauri::command]
+async fn rename_project(s: State<'_, Shared>, id: String, name: String) -> Out<ProjectSummary> {
+    run(s, move |a| a.rename(&id, &name)).await
+}
+
+#[tauri::command]
+async fn duplicate_project(s: State<'_, Shared>, id: String) -> Out<ProjectSummary> {
+    run(s, move |a| a.duplicate(&id)).await
+}
+
+#[tauri::command]
+async fn trash_project(s: State<'_, Shared>, id: String) -> Out<()> {
+    run(s, move |a| a.trash(&id)).await
+}
+
+#[tauri::command]
+async fn restore_project(s: State<'_, Shared>, id: String) -> Out<()> {
+    run(s, move |a| a.restore(&id)).await
+}
+
+#[tauri::command]
+async fn purge_project(s: State<'_, Shared>, id: String) -> Out<()> {
+    run(s, move |a| a.purge(&id)).await
+}
+
+/// The poster PNG as raw bytes.
+#[tauri::command]
+async fn poster(s: State<'_, Shared>, id: String) -> Out<Response> {
+    run(s, move |a| a.poster(&id).map(Response::new)).await
+}
+
+#[tauri::command]
+async fn open_project(s: State<'_, Shared>, id: String) -> Out<SessionState> {
+    run(s, move |a| a.open_project(&id)).await
+}
+
+#[tauri::command]
+async fn close_project(s: State<'_, Shared>, id: String) -> Out<()> {
+    run(s, move |a| {
+        a.close_project(&id);
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+async fn apply_op(s: State<'_, Shared>, id: String, op: EditOp) -> Out<EditResult> {
+    run(s, move |a| a.apply(&id, op)).await
+}
+
+#[tauri::command]
+async fn undo(s: State<'_, Shared>, id: String) -> Out<Option<EditResult>> {
+    run(s, move |a| a.undo(&id)).await
+}
+
+#[tauri::command]
+async fn redo(s: State<'_, Shared>, id: String) -> Out<Option<EditResult>> {
+    run(s, move |a| a.redo(&id)).await
+}
+
+#[tauri::command]
+async fn markers(s: State<'_, Shared>, id: String) -> Out<Vec<Marker>> {
+    run(s, move |a| a.markers(&id)).await
+}
+
+#[tauri::command]
+async fn seek_to_message(s: State<'_, Shared>, id: String, message: String) -> Out<i64> {
+    run(s, move |a| a.seek_to_message(&id, &message)).await
+}
+
+/// A preview frame over IPC (raw bytes, see `chatframe_api::encode_frame`): the slower path,
+/// kept to measure against the WebSocket.
+#[tauri::command]
+async fn preview_frame(s: State<'_, Shared>, id: String, t: i64, max_width: u32) -> Out<Response> {
+    run(s, move |a| a.frame(&id, t, max_width).map(|f| Response::new(chatframe_api::encode_frame(&f)))).await
+}
+
+#[tauri::command]
+async fn start_export(s: State<'_, Shared>, id: String, request: ExportRequest) -> Out<ExportJob> {
+    run(s, move |a| a.start_export(&id, &request)).await
+}
+
+#[tauri::command]
+async fn list_exports(s: State<'_, Shared>) -> Out<Vec<ExportJob>> {
+    run(s, |a| Ok(a.exports())).await
+}
+
+#[tauri::command]
+async fn cancel_export(s: State<'_, Shared>, job: String) -> Out<ExportJob> {
+    run(s, move |a| a.cancel_export(&job)).await
+}
+
+#[tauri::command]
+async fn reveal_export(s: State<'_, Shared>, job: String) -> Out<()> {
+    run(s, move |a| a.reveal_export(&job)).await
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        endpoint,
+        catalog,
+        list_projects,
+        create_project,
+        rename_project,
+        duplicate_project,
+        trash_project,
+        restore_project,
+        purge_project,
+        poster,
+        open_project,
+        close_project,
+        apply_op,
+        undo,
+        redo,
+        markers,
+        seek_to_message,
+        preview_frame,
+        start_export,
+        list_exports,
+        cancel_export,
+        reveal_export,
+    ]
+}

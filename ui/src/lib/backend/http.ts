@@ -1,0 +1,108 @@
+// The backend over the local automation API (`chatframe api`): fetch for commands, the preview
+// WebSocket for frames. The page gets the per-launch token from its URL (`?token=`).
+import type { Backend, Frame } from './types';
+import { BackendError } from './types';
+import { FrameSocket } from '../frame';
+import type { EditOp, ExportRequest, CreateProject, ProjectSummary } from '../bindings/api';
+
+export class HttpBackend implements Backend {
+  readonly kind = 'http' as const;
+  private frames: FrameSocket;
+
+  constructor(
+    private base: string,
+    private token: string,
+  ) {
+    const ws = base.replace(/^http/, 'ws');
+    this.frames = new FrameSocket(async () => `${ws}/api/ws?token=${encodeURIComponent(this.token)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
+    let payload: BodyInit | undefined;
+    if (body instanceof ArrayBuffer) payload = body;
+    else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(`${this.base}/api${path}`, { method, headers, body: payload });
+    if (!res.ok) {
+      let err = { code: `HTTP_${res.status}`, message: res.statusText };
+      try {
+        err = await res.json();
+      } catch {
+        /* not JSON: keep the status */
+      }
+      throw new BackendError(err.code, err.message);
+    }
+    if (raw) return (await res.arrayBuffer()) as T;
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  catalog() {
+    return this.call<import('../bindings/api').Catalog>('GET', '/catalog');
+  }
+  listProjects(query = '', trash = false) {
+    const q = new URLSearchParams({ q: query, trash: String(trash) });
+    return this.call<ProjectSummary[]>('GET', `/projects?${q}`);
+  }
+  createProject(request: CreateProject) {
+    return this.call<ProjectSummary>('POST', '/projects', request);
+  }
+  renameProject(id: string, name: string) {
+    return this.call<ProjectSummary>('POST', `/projects/${id}/rename`, { name });
+  }
+  duplicateProject(id: string) {
+    return this.call<ProjectSummary>('POST', `/projects/${id}/duplicate`);
+  }
+  trashProject(id: string) {
+    return this.call<void>('DELETE', `/projects/${id}`);
+  }
+  restoreProject(id: string) {
+    return this.call<void>('POST', `/projects/${id}/restore`);
+  }
+  purgeProject(id: string) {
+    return this.call<void>('POST', `/projects/${id}/purge`);
+  }
+  async posterUrl(p: ProjectSummary) {
+    return `${this.base}/api/projects/${p.id}/poster.png?rev=${p.revision}&token=${encodeURIComponent(this.token)}`;
+  }
+  openProject(id: string) {
+    return this.call<import('../bindings/api').SessionState>('GET', `/projects/${id}`);
+  }
+  closeProject(id: string) {
+    return this.call<void>('POST', `/projects/${id}/close`);
+  }
+  apply(id: string, op: EditOp) {
+    return this.call<import('../bindings/api').EditResult>('POST', `/projects/${id}/ops`, op);
+  }
+  undo(id: string) {
+    return this.call<import('../bindings/api').EditResult | null>('POST', `/projects/${id}/undo`);
+  }
+  redo(id: string) {
+    return this.call<import('../bindings/api').EditResult | null>('POST', `/projects/${id}/redo`);
+  }
+  async seekToMessage(id: string, messageId: string) {
+    const r = await this.call<{ timeUs: number }>('GET', `/projects/${id}/seek/${encodeURIComponent(messageId)}`);
+    return r.timeUs;
+  }
+  frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null> {
+    return this.frames.request(id, timeUs, maxWidth);
+  }
+  addMedia(name: string, bytes: ArrayBuffer) {
+    return this.call<import('../bindings/api').MediaInfo>('POST', `/media?name=${encodeURIComponent(name)}`, bytes);
+  }
+  startExport(id: string, request: ExportRequest) {
+    return this.call<import('../bindings/api').ExportJob>('POST', `/projects/${id}/exports`, request);
+  }
+  listExports() {
+    return this.call<import('../bindings/api').ExportJob[]>('GET', '/exports');
+  }
+  cancelExport(job: string) {
+    return this.call<import('../bindings/api').ExportJob>('POST', `/exports/${job}/cancel`);
+  }
+  revealExport(job: string) {
+    return this.call<void>('POST', `/exports/${job}/reveal`);
+  }
+}

@@ -1,0 +1,58 @@
+// The one interface the UI talks to. Two implementations: Tauri IPC (the desktop app) and HTTP to
+// the local automation API (`chatframe api`, so the same UI runs in Chromium for tests).
+import type {
+  Catalog,
+  CreateProject,
+  EditOp,
+  EditResult,
+  ExportJob,
+  ExportRequest,
+  MediaInfo,
+  ProjectSummary,
+  SessionState,
+} from '../bindings/api';
+
+/** A decoded preview frame: straight RGBA8, ready for `ImageData`. */
+export interface Frame {
+  width: number;
+  height: number;
+  timeUs: number;
+  rgba: Uint8ClampedArray;
+}
+
+/** What a failed call rejects with (the Rust `ErrorPayload`). */
+export class BackendError extends Error {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Backend {
+  readonly kind: 'tauri' | 'http';
+  catalog(): Promise<Catalog>;
+  listProjects(query?: string, trash?: boolean): Promise<ProjectSummary[]>;
+  createProject(request: CreateProject): Promise<ProjectSummary>;
+  renameProject(id: string, name: string): Promise<ProjectSummary>;
+  duplicateProject(id: string): Promise<ProjectSummary>;
+  trashProject(id: string): Promise<void>;
+  restoreProject(id: string): Promise<void>;
+  purgeProject(id: string): Promise<void>;
+  /** An image URL for the project's poster at its current revision. */
+  posterUrl(project: ProjectSummary): Promise<string>;
+  openProject(id: string): Promise<SessionState>;
+  closeProject(id: string): Promise<void>;
+  apply(id: string, op: EditOp): Promise<EditResult>;
+  undo(id: string): Promise<EditResult | null>;
+  redo(id: string): Promise<EditResult | null>;
+  seekToMessage(id: string, messageId: string): Promise<number>;
+  /** The frame at `timeUs`, no wider than `maxWidth`. Latest request wins while one is in flight. */
+  frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null>;
+  addMedia(name: string, bytes: ArrayBuffer): Promise<MediaInfo>;
+  startExport(id: string, request: ExportRequest): Promise<ExportJob>;
+  listExports(): Promise<ExportJob[]>;
+  cancelExport(job: string): Promise<ExportJob>;
+  revealExport(job: string): Promise<void>;
+}

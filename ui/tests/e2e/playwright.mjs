@@ -1,0 +1,104 @@
+// The studio UI in Debian's Chromium against `chatframe-api` (the HTTP backend): create a
+// project, write ten messages by keyboard, watch the preview change, undo/redo, export an MP4 and
+// check it with ffprobe, then library chores (rename, duplicate, trash, restore, search).
+import { chromium } from 'playwright-core';
+import { CANVAS_HASH, assert, probe, startApi, until } from './harness.mjs';
+
+const bin = process.env.CHATFRAME_API_BIN;
+assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
+const api = await startApi(bin, { ui: 'dist' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${api.url}?token=${api.token}`);
+  await page.getByTestId('new-project').click();
+  const composer = page.getByTestId('composer');
+  await composer.waitFor();
+  await until('composer focus', () => composer.evaluate((el) => el === document.activeElement));
+
+  const before = await until('first frame', () => page.evaluate(CANVAS_HASH));
+  const lines = ['hey', 'hi! what’s up?', 'did you see the snow 😮', 'YES', 'school is closed!!', 'no way',
+    'sledding at 3?', 'bring hot chocolate ☕', 'deal', 'see you there 👋'];
+  for (const [i, text] of lines.entries()) {
+    await composer.fill(text);
+    await composer.press('Enter');
+    await until(`message ${i + 1}`, async () => (await page.getByTestId('message').count()) === i + 1);
+    await composer.press('Tab'); // the other person answers
+  }
+  const senders = await page.getByTestId('message').evaluateAll((els) => els.map((e) => e.classList.contains('me')));
+  assert(senders.filter(Boolean).length === 5, `alternating senders, got ${senders}`);
+  const after = await until('a new frame', async () => {
+    const h = await page.evaluate(CANVAS_HASH);
+    return h !== before && h;
+  });
+  console.log(`preview changed: ${before} -> ${after}`);
+
+  await page.locator('body').click({ position: { x: 5, y: 790 } });
+  await composer.focus();
+  await page.keyboard.press('Control+z');
+  await until('undo', async () => (await page.getByTestId('message').count()) === 9);
+  await page.keyboard.press('Control+Shift+z');
+  await until('redo', async () => (await page.getByTestId('message').count()) === 10);
+
+  // Select a message: the preview seeks to it.
+  await page.getByTestId('message').nth(2).click();
+  await until('seek', async () => (await page.getByTestId('time').textContent()) !== '0:00.0');
+
+  await page.keyboard.press('Control+e');
+  await page.getByTestId('export-dialog').waitFor();
+  await page.getByTestId('export-format').selectOption('mp4');
+  await page.getByTestId('export-preset').selectOption('9x16-720p');
+  await page.getByTestId('export-start').click();
+  const done = await until(
+    'export',
+    async () => {
+      const s = await page.getByTestId('export-job').first().getAttribute('data-state');
+      assert(s !== 'failed' && s !== 'cancelled', `export ${s}`);
+      return s === 'done';
+    },
+    180000,
+  );
+  assert(done, 'export done');
+  const jobs = await (await fetch(`${api.url}api/exports`, { headers: { Authorization: `Bearer ${api.token}` } })).json();
+  const video = probe(jobs[0].path);
+  console.log('exported', jobs[0].path, video);
+  assert(video.codec === 'h264' && video.width === 720 && video.height === 1280 && video.duration > 5, 'mp4 as asked');
+  await page.keyboard.press('Escape');
+
+  // Library chores.
+  await page.getByTestId('back').click();
+  await page.getByTestId('project-card').first().waitFor();
+  const card = page.getByTestId('project-card').first();
+  await card.focus();
+  await page.keyboard.press('F2');
+  await page.keyboard.type('Snow day');
+  await page.keyboard.press('Enter');
+  await until('rename', async () => (await card.textContent()).includes('Snow day'));
+  await card.focus();
+  await page.keyboard.press('Control+d');
+  await until('duplicate', async () => (await page.getByTestId('project-card').count()) === 2);
+  await page.getByTestId('project-card').first().focus();
+  await page.keyboard.press('Delete');
+  await until('trash', async () => (await page.getByTestId('project-card').count()) === 1);
+  await page.getByTestId('trash-toggle').click();
+  await page.getByTestId('restore').first().click();
+  await page.getByTestId('trash-toggle').click();
+  await until('restore', async () => (await page.getByTestId('project-card').count()) === 2);
+  await page.getByTestId('search').fill('chocolate');
+  await until('search', async () => (await page.getByTestId('project-card').count()) === 2);
+  await page.getByTestId('search').fill('nothing-like-this');
+  await until('search miss', async () => (await page.getByTestId('project-card').count()) === 0);
+  console.log('playwright: studio UI passed');
+} catch (e) {
+  failed = true;
+  console.error(e);
+} finally {
+  await browser.close();
+  api.stop();
+}
+process.exit(failed ? 1 : 0);
