@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use chatframe_api::{ApiResult, App, Catalog, ExportJob, ExportRequest};
-use chatframe_studio::{CreateProject, EditOp, EditResult, ErrorPayload, Marker, ProjectSummary, SessionState};
+use chatframe_studio::{
+    CreateProject, EditOp, EditResult, ErrorPayload, Marker, PlaybackState, ProjectSummary, SessionState,
+};
 use serde::Serialize;
 use tauri::State;
 use tauri::ipc::Response;
@@ -128,6 +130,29 @@ async fn preview_frame(s: State<'_, Shared>, id: String, t: i64, max_width: u32)
     run(s, move |a| a.frame(&id, t, max_width).map(|f| Response::new(chatframe_api::encode_frame(&f)))).await
 }
 
+/// Plays from `from_us` (or from where it was); the first play after an edit mixes the sound.
+#[tauri::command]
+async fn play(s: State<'_, Shared>, id: String, from_us: Option<i64>) -> Out<PlaybackState> {
+    run(s, move |a| a.play(&id, from_us)).await
+}
+
+#[tauri::command]
+async fn pause(s: State<'_, Shared>, id: String) -> Out<PlaybackState> {
+    run(s, move |a| Ok(a.pause(&id))).await
+}
+
+#[tauri::command]
+async fn seek_playback(s: State<'_, Shared>, id: String, time_us: i64) -> Out<PlaybackState> {
+    run(s, move |a| Ok(a.seek_playback(&id, time_us))).await
+}
+
+/// Polled every animation frame while playing. Off the main thread all the same: the first
+/// play holds the transport while it opens the audio device.
+#[tauri::command]
+async fn playback_state(s: State<'_, Shared>, id: String) -> Out<PlaybackState> {
+    run(s, move |a| Ok(a.playback(&id))).await
+}
+
 #[tauri::command]
 async fn start_export(s: State<'_, Shared>, id: String, request: ExportRequest) -> Out<ExportJob> {
     run(s, move |a| a.start_export(&id, &request)).await
@@ -168,6 +193,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         markers,
         seek_to_message,
         preview_frame,
+        play,
+        pause,
+        seek_playback,
+        playback_state,
         start_export,
         list_exports,
         cancel_export,

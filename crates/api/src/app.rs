@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chatframe_model::Micros;
 use chatframe_studio::{
-    CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, PreviewFrame, ProjectSummary, Session,
-    SessionState, Studio, StudioError,
+    CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, Playback, PlaybackState, PreviewFrame,
+    ProjectSummary, Session, SessionState, Studio, StudioError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +74,9 @@ pub struct App {
     sessions: Mutex<HashMap<String, Arc<Mutex<Session>>>>,
     exports: ExportQueue,
     library_dir: PathBuf,
+    /// The one transport: at most one soundtrack plays at a time. Locked only briefly (the mix
+    /// is made under the session's lock), so position polls never wait for a mix or a frame.
+    playback: Mutex<Playback>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -100,6 +103,7 @@ impl App {
             sessions: Mutex::new(HashMap::new()),
             exports: ExportQueue::start(export_dir),
             library_dir,
+            playback: Mutex::new(Playback::new()),
         }))
     }
 
@@ -131,6 +135,7 @@ impl App {
         // edit through it when open, so both stay in step.
         if let Some(session) = self.open_session(id) {
             lock(&session).apply(EditOp::SetName { name: name.to_string() })?;
+            self.stop_playback(id);
             return Ok(lock(&self.studio).summary(id)?);
         }
         Ok(lock(&self.studio).rename(id, name)?)
@@ -141,7 +146,7 @@ impl App {
     }
 
     pub fn trash(&self, id: &str) -> ApiResult<()> {
-        lock(&self.sessions).remove(id);
+        self.close_project(id);
         Ok(lock(&self.studio).trash(id)?)
     }
 
@@ -150,7 +155,7 @@ impl App {
     }
 
     pub fn purge(&self, id: &str) -> ApiResult<()> {
-        lock(&self.sessions).remove(id);
+        self.close_project(id);
         Ok(lock(&self.studio).purge(id)?)
     }
 
@@ -180,19 +185,53 @@ impl App {
 
     /// Closes the session; the next open re-reads the library (what another process wrote).
     pub fn close_project(&self, id: &str) {
+        self.stop_playback(id);
         lock(&self.sessions).remove(id);
     }
 
+    /// Every document change stops playback: what plays must be what is shown, and the next
+    /// play mixes the new revision.
+    fn stop_playback(&self, id: &str) {
+        lock(&self.playback).stop(id);
+    }
+
     pub fn apply(&self, id: &str, op: EditOp) -> ApiResult<EditResult> {
-        Ok(lock(&*self.session(id)?).apply(op)?)
+        let result = lock(&*self.session(id)?).apply(op)?;
+        self.stop_playback(id);
+        Ok(result)
     }
 
     pub fn undo(&self, id: &str) -> ApiResult<Option<EditResult>> {
-        Ok(lock(&*self.session(id)?).undo()?)
+        let result = lock(&*self.session(id)?).undo()?;
+        self.stop_playback(id);
+        Ok(result)
     }
 
     pub fn redo(&self, id: &str) -> ApiResult<Option<EditResult>> {
-        Ok(lock(&*self.session(id)?).redo()?)
+        let result = lock(&*self.session(id)?).redo()?;
+        self.stop_playback(id);
+        Ok(result)
+    }
+
+    /// Plays the project's soundtrack from `from_us` (or from where it was). The soundtrack is
+    /// mixed on the first play after each change; the reply carries the transport's state.
+    pub fn play(&self, id: &str, from_us: Option<Micros>) -> ApiResult<PlaybackState> {
+        let track = lock(&*self.session(id)?).soundtrack()?;
+        Ok(lock(&self.playback).play(track, from_us))
+    }
+
+    pub fn pause(&self, id: &str) -> PlaybackState {
+        lock(&self.playback).pause(id)
+    }
+
+    /// Moves the play head (playing or paused) to `t` microseconds.
+    pub fn seek_playback(&self, id: &str, t: Micros) -> PlaybackState {
+        lock(&self.playback).seek(id, t)
+    }
+
+    /// Where playback is: the picture draws the frame at `positionUs`.
+    pub fn playback(&self, id: &str) -> PlaybackState {
+        lock(&self.playback).state_of(id)
     }
 
     pub fn markers(&self, id: &str) -> ApiResult<Vec<Marker>> {

@@ -156,6 +156,24 @@ struct MediaInfo {
     rel_path: String,
 }
 
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+/// What the transport is doing; the preview draws the frame at `positionUs`.
+struct PlaybackState {
+    /// The project whose soundtrack is loaded (null: nothing is).
+    project: Option<String>,
+    playing: bool,
+    /// The audio device's position (the monotonic clock when silent), in microseconds.
+    position_us: i64,
+    duration_us: i64,
+    /// The document revision the soundtrack was mixed from.
+    revision: u64,
+    /// True when no sound comes out (no audio device, or sound turned off).
+    silent: bool,
+    silent_reason: Option<String>,
+}
+
 /// Compile-time proof that the mirrors above match the real types (never called).
 #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
 fn _shape_checks(
@@ -168,6 +186,7 @@ fn _shape_checks(
     st: chatframe_studio::SessionState,
     e: chatframe_studio::ErrorPayload,
     mi: chatframe_studio::MediaInfo,
+    pb: chatframe_studio::PlaybackState,
 ) {
     use chatframe_studio::EditOp as O;
     let chatframe_studio::ProjectSummary { id, meta, revision, created_at, updated_at, trashed_at, poster_revision } =
@@ -220,6 +239,8 @@ fn _shape_checks(
     let chatframe_studio::SessionState { id, revision, project, can_undo, can_redo, duration_us, markers } = st;
     let chatframe_studio::ErrorPayload { code, message } = e;
     let chatframe_studio::MediaInfo { hash, ext, size, name, rel_path } = mi;
+    let chatframe_studio::PlaybackState { project, playing, position_us, duration_us, revision, silent, silent_reason } =
+        pb;
 }
 
 /// Every exported type's schema, keyed by TypeScript name.
@@ -236,6 +257,7 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("SessionState", s::<SessionState>()),
         ("ErrorPayload", s::<ErrorPayload>()),
         ("MediaInfo", s::<MediaInfo>()),
+        ("PlaybackState", s::<PlaybackState>()),
         ("Catalog", s::<crate::Catalog>()),
         ("ExportRequest", s::<crate::ExportRequest>()),
         ("ExportJob", s::<crate::ExportJob>()),

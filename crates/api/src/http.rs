@@ -61,6 +61,10 @@ pub fn router(app: Arc<App>, token: &str, static_dir: Option<PathBuf>) -> Router
         .route("/projects/{id}/markers", get(markers))
         .route("/projects/{id}/seek/{message}", get(seek))
         .route("/projects/{id}/frame", get(frame))
+        .route("/projects/{id}/playback", get(playback))
+        .route("/projects/{id}/playback/play", post(play))
+        .route("/projects/{id}/playback/pause", post(pause))
+        .route("/projects/{id}/playback/seek", post(seek_playback))
         .route("/projects/{id}/exports", post(start_export))
         .route("/media", post(add_media))
         .route("/exports", get(exports))
@@ -199,6 +203,42 @@ async fn frame(
 ) -> ApiResult<impl IntoResponse> {
     let bytes = blocking(&c.app, move |a| a.frame(&id, q.t, q.max_width).map(|f| encode_frame(&f))).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], Bytes::from(bytes)))
+}
+
+async fn playback(State(c): State<Ctx>, Path(id): Path<String>) -> impl IntoResponse {
+    Json(c.app.playback(&id))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PlayRequest {
+    #[serde(default)]
+    from_us: Option<i64>,
+}
+
+/// `{"fromUs": µs}` (optional: without it, play resumes where it was). The first play after an
+/// edit mixes the soundtrack, so it runs off the async workers.
+async fn play(State(c): State<Ctx>, Path(id): Path<String>, body: Bytes) -> ApiResult<impl IntoResponse> {
+    let req: PlayRequest = if body.is_empty() {
+        PlayRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::new(400, "BAD_REQUEST", e.to_string()))?
+    };
+    Ok(Json(blocking(&c.app, move |a| a.play(&id, req.from_us)).await?))
+}
+
+async fn pause(State(c): State<Ctx>, Path(id): Path<String>) -> impl IntoResponse {
+    Json(c.app.pause(&id))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SeekRequest {
+    time_us: i64,
+}
+
+async fn seek_playback(State(c): State<Ctx>, Path(id): Path<String>, Json(r): Json<SeekRequest>) -> impl IntoResponse {
+    Json(c.app.seek_playback(&id, r.time_us))
 }
 
 async fn start_export(

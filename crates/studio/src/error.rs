@@ -19,6 +19,9 @@ pub enum StudioError {
     Model(#[from] ModelError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The soundtrack could not be mixed (a missing or undecodable sound or music file).
+    #[error("{0}")]
+    Audio(#[from] chatframe_audio::AudioError),
     #[error("preview: {0}")]
     Render(#[from] RenderError),
     #[error("project {id:?} is in the trash; restore it to open it")]
@@ -47,6 +50,7 @@ impl StudioError {
             StudioError::Model(e) => e.code(),
             StudioError::Store(e) => e.code(),
             StudioError::Render(e) => e.code(),
+            StudioError::Audio(e) => e.code(),
             StudioError::Trashed { .. } => "TRASHED",
             StudioError::Io { .. } => "IO_ERROR",
             StudioError::Bundle { .. } => "BAD_BUNDLE",

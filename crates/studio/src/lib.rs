@@ -14,6 +14,7 @@ mod error;
 mod files;
 mod library;
 mod ops;
+mod playback;
 mod preview;
 mod session;
 
@@ -22,6 +23,7 @@ pub use chatframe_store::{MediaInfo, ProjectMeta, ProjectSummary, StoreOptions, 
 pub use error::{ErrorPayload, StudioError};
 pub use library::{CreateProject, Poster, Studio, Template};
 pub use ops::{Changes, EditOp, MessageAt};
+pub use playback::{AUDIO_ENV, AudioOutput, Playback, PlaybackState, Soundtrack};
 pub use preview::PreviewFrame;
 pub use session::{EditResult, Marker, Session, SessionState};
 

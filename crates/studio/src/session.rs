@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::{Applied, Touched, apply, apply_validated};
 use crate::ops::{Changes, EditOp};
+use crate::playback::Soundtrack;
 use crate::preview::Preview;
 use crate::{StudioError, project_meta};
+use std::sync::Arc;
 
 /// The answer to an edit, an undo or a redo. Returned only after the change is durable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +68,9 @@ pub struct Session {
     redo: Vec<Applied>,
     base_dir: PathBuf,
     preview: Preview,
+    /// The mixed soundtrack of the last revision played: mixing takes a moment, and replaying
+    /// an unchanged document should start at once.
+    soundtrack: Option<Arc<Soundtrack>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -92,6 +97,7 @@ impl Session {
             undo: Vec::new(),
             redo: Vec::new(),
             preview: Preview::default(),
+            soundtrack: None,
             store,
         };
         session.load_journal(record.journal_head)?;
@@ -277,6 +283,16 @@ impl Session {
             .ok_or_else(|| StudioError::op(format!("no message with id {id:?}")))?;
         let e = &self.timeline.entries[i];
         Ok((e.appear + SETTLED_US).min(e.hold_end.max(e.appear)).min(self.timeline.duration))
+    }
+
+    /// The soundtrack at the current revision, mixed on first use after each change.
+    pub fn soundtrack(&mut self) -> Result<Arc<Soundtrack>, StudioError> {
+        if let Some(s) = self.soundtrack.as_ref().filter(|s| s.revision == self.revision) {
+            return Ok(s.clone());
+        }
+        let track = Arc::new(Soundtrack::mix(&self.id, self.revision, &self.project, &self.base_dir)?);
+        self.soundtrack = Some(track.clone());
+        Ok(track)
     }
 
     /// Renders the frame at `t` for the preview, no wider than `max_width` (straight RGBA8).

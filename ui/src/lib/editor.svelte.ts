@@ -1,7 +1,7 @@
 // The editor's view of one open project. The document itself lives in Rust: every change is an
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
 import type { Backend } from './backend';
-import type { EditOp, EditResult, Message, Participant, SessionState } from './bindings/api';
+import type { EditOp, EditResult, Message, Participant, PlaybackState, SessionState } from './bindings/api';
 import { notifyError } from './toasts.svelte';
 import { clamp } from './time';
 
@@ -13,6 +13,10 @@ export class EditorStore {
   state = $state<SessionState | null>(null);
   time = $state(0);
   playing = $state(false);
+  /** Playback has no sound (no audio device): the transport keeps time on the monotonic clock. */
+  silent = $state<string | null>(null);
+  /** A play request is on its way (the soundtrack may be mixing). */
+  starting = $state(false);
   selected = $state<string | null>(null);
   /** Who the composer sends as; Tab cycles through the participants. */
   sender = $state<string | null>(null);
@@ -65,6 +69,8 @@ export class EditorStore {
     // Bump first: the preview asks for its frame while the new state is still on its way.
     this.revision = result.revision;
     await this.load();
+    // The backend stopped playback with the change (it would play the old document).
+    this.playing = false;
   }
 
   /** Applies an op; resolves `true` once it is durable, `false` (with a notice) when refused. */
@@ -127,7 +133,7 @@ export class EditorStore {
 
   async seekTo(messageId: string) {
     try {
-      this.time = await this.backend.seekToMessage(this.id, messageId);
+      this.seek(await this.backend.seekToMessage(this.id, messageId));
     } catch (e) {
       notifyError(e);
     }
@@ -136,5 +142,50 @@ export class EditorStore {
   async select(messageId: string | null, seek = true) {
     this.selected = messageId;
     if (messageId && seek) await this.seekTo(messageId);
+  /** Moves the play head; while playing, the sound jumps there too. */
+  seek(timeUs: number) {
+    this.time = clamp(Math.round(timeUs), 0, this.duration);
+    if (this.playing) this.backend.seekPlayback(this.id, this.time).catch(notifyError);
+  }
+
+  /** Takes the transport's word for where playback is. */
+  heard(s: PlaybackState) {
+    this.silent = s.silent ? (s.silentReason ?? 'no audio output') : null;
+    if (s.project !== this.id || !s.playing) this.playing = false;
+  }
+
+  /** Plays from the play head (from the start when at the end); the picture follows the sound.
+   * `playing` turns on only once the transport plays (the first play after an edit mixes the
+   * soundtrack first), so the preview never polls a transport that has not started. */
+  async play() {
+    if (this.playing || this.starting) return;
+    this.starting = true;
+    try {
+      const s = await this.backend.play(this.id, this.time >= this.duration ? 0 : this.time);
+      this.time = s.positionUs;
+      this.playing = s.playing && s.project === this.id;
+      this.heard(s);
+    } catch (e) {
+      notifyError(e);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    try {
+      const s = await this.backend.pause(this.id);
+      if (s.project === this.id) this.time = s.positionUs;
+    } catch (e) {
+      notifyError(e);
+    }
+  }
+
+  togglePlay() {
+    return this.playing ? this.pause() : this.play();
+  }
+
   }
 }

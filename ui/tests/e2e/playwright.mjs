@@ -49,6 +49,47 @@ try {
   await page.getByTestId('message').nth(2).click();
   await until('seek', async () => (await page.getByTestId('time').textContent()) !== '0:00.0');
 
+  // Playback: Space plays from the play head, the time advances on the transport's clock (the
+  // audio device's, or the monotonic clock here where there is no sound card), the picture
+  // follows at the project's frame rate, and the play button pauses.
+  const seconds = async () => {
+    const [m, s] = (await page.getByTestId('time').textContent()).split(' ')[0].split(':');
+    return Number(m) * 60 + Number(s);
+  };
+  const [{ id: projectId }] = await (await fetch(`${api.url}api/projects`, { headers: { Authorization: `Bearer ${api.token}` } })).json();
+  const transport = async () =>
+    (await fetch(`${api.url}api/projects/${projectId}/playback`, { headers: { Authorization: `Bearer ${api.token}` } })).json();
+  await page.getByTestId('timeline').focus();
+  await page.keyboard.press('Home');
+  await until('rewound', async () => (await seconds()) === 0);
+  const still = await until('frame at 0', async () => (await page.getByTestId('preview').getAttribute('data-time')) === '0' && page.evaluate(CANVAS_HASH));
+  await page.keyboard.press(' ');
+  await until('playing', async () => (await page.getByTestId('play').getAttribute('data-state')) === 'playing');
+  const playing = await until('the backend plays', async () => {
+    const t = await transport();
+    return t.playing && t.project === projectId && t;
+  });
+  console.log(`playback: silent=${playing.silent} (${playing.silentReason ?? 'sound'})`);
+  await until('time advances', async () => (await seconds()) >= 1.5, 10000);
+  await until('the picture moves', async () => (await page.evaluate(CANVAS_HASH)) !== still);
+  const frameTimes = new Set();
+  for (let i = 0; i < 10; i++) {
+    frameTimes.add(Number(await page.getByTestId('preview').getAttribute('data-time')));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const t of frameTimes) assert(Math.abs((t * 30) / 1e6 - Math.round((t * 30) / 1e6)) < 0.01, `frame time ${t} is on the 30 fps grid`);
+  assert(frameTimes.size >= 4, `frames follow the clock: ${[...frameTimes]}`);
+  if (process.env.CHATFRAME_SHOTS) await page.screenshot({ path: `${process.env.CHATFRAME_SHOTS}/playing.png` });
+  await page.getByTestId('play').click();
+  await until('paused', async () => (await page.getByTestId('play').getAttribute('data-state')) === 'paused');
+  const pausedAt = await seconds();
+  const paused = await transport();
+  assert(!paused.playing, 'the backend paused');
+  await new Promise((r) => setTimeout(r, 600));
+  assert((await seconds()) === pausedAt, 'time holds while paused');
+  assert(Math.abs(paused.positionUs / 1e6 - pausedAt) < 0.35, `the play head shows the transport's position: ${paused.positionUs} vs ${pausedAt}`);
+  console.log(`playback: played to ${pausedAt} s through ${frameTimes.size} distinct frames in 0.5 s, paused`);
+
   await page.keyboard.press('Control+e');
   await page.getByTestId('export-dialog').waitFor();
   await page.getByTestId('export-format').selectOption('mp4');

@@ -3,7 +3,7 @@
 import type { Backend, Frame } from './types';
 import { BackendError } from './types';
 import { FrameSocket } from '../frame';
-import type { EditOp, ExportRequest, CreateProject, ProjectSummary } from '../bindings/api';
+import type { EditOp, ExportRequest, CreateProject, PlaybackState, ProjectSummary } from '../bindings/api';
 
 export class HttpBackend implements Backend {
   readonly kind = 'http' as const;
@@ -89,6 +89,19 @@ export class HttpBackend implements Backend {
   }
   frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null> {
     return this.frames.request(id, timeUs, maxWidth);
+  }
+  play(id: string, fromUs?: number) {
+    const body = fromUs === undefined ? {} : { fromUs: Math.round(fromUs) };
+    return this.call<PlaybackState>('POST', `/projects/${id}/playback/play`, body);
+  }
+  pause(id: string) {
+    return this.call<PlaybackState>('POST', `/projects/${id}/playback/pause`);
+  }
+  seekPlayback(id: string, timeUs: number) {
+    return this.call<PlaybackState>('POST', `/projects/${id}/playback/seek`, { timeUs: Math.round(timeUs) });
+  }
+  playbackState(id: string) {
+    return this.call<PlaybackState>('GET', `/projects/${id}/playback`);
   }
   addMedia(name: string, bytes: ArrayBuffer) {
     return this.call<import('../bindings/api').MediaInfo>('POST', `/media?name=${encodeURIComponent(name)}`, bytes);

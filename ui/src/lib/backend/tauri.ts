@@ -13,6 +13,7 @@ import type {
   ExportJob,
   ExportRequest,
   MediaInfo,
+  PlaybackState,
   ProjectSummary,
   SessionState,
 } from '../bindings/api';
@@ -98,6 +99,18 @@ export class TauriBackend implements Backend {
       return decodeFrame(buf);
     }
     return this.frames.request(id, timeUs, maxWidth);
+  }
+  play(id: string, fromUs?: number) {
+    return call<PlaybackState>('play', { id, fromUs: fromUs === undefined ? null : Math.round(fromUs) });
+  }
+  pause(id: string) {
+    return call<PlaybackState>('pause', { id });
+  }
+  seekPlayback(id: string, timeUs: number) {
+    return call<PlaybackState>('seek_playback', { id, timeUs: Math.round(timeUs) });
+  }
+  playbackState(id: string) {
+    return call<PlaybackState>('playback_state', { id });
   }
   async addMedia(name: string, bytes: ArrayBuffer) {
     const ep = await this.endpoint;

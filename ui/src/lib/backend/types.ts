@@ -8,6 +8,7 @@ import type {
   ExportJob,
   ExportRequest,
   MediaInfo,
+  PlaybackState,
   ProjectSummary,
   SessionState,
 } from '../bindings/api';
@@ -50,6 +51,13 @@ export interface Backend {
   seekToMessage(id: string, messageId: string): Promise<number>;
   /** The frame at `timeUs`, no wider than `maxWidth`. Latest request wins while one is in flight. */
   frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null>;
+  /** Plays the soundtrack from `fromUs` (or from where it was); mixes it first after an edit. */
+  play(id: string, fromUs?: number): Promise<PlaybackState>;
+  pause(id: string): Promise<PlaybackState>;
+  /** Moves the play head, playing or paused. */
+  seekPlayback(id: string, timeUs: number): Promise<PlaybackState>;
+  /** The transport's position (the audio clock): polled once per animation frame while playing. */
+  playbackState(id: string): Promise<PlaybackState>;
   addMedia(name: string, bytes: ArrayBuffer): Promise<MediaInfo>;
   startExport(id: string, request: ExportRequest): Promise<ExportJob>;
   listExports(): Promise<ExportJob[]>;

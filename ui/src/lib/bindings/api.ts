@@ -279,6 +279,21 @@ export type Participant = {
 
 export type Platform = "imessage" | "whatsapp" | "messenger" | "instagram" | "discord" | "telegram" | "sms" | "snapchat";
 
+/** What the transport is doing; the preview draws the frame at `positionUs`. */
+export type PlaybackState = {
+  durationUs: number;
+  playing: boolean;
+  /** The audio device's position (the monotonic clock when silent), in microseconds. */
+  positionUs: number;
+  /** The project whose soundtrack is loaded (null: nothing is). */
+  project?: string | null;
+  /** The document revision the soundtrack was mixed from. */
+  revision: number;
+  /** True when no sound comes out (no audio device, or sound turned off). */
+  silent: boolean;
+  silentReason?: string | null;
+};
+
 export type Project = {
   audio?: AudioSettings;
   canvas?: Canvas;
