@@ -153,6 +153,74 @@ async fn playback_state(s: State<'_, Shared>, id: String) -> Out<PlaybackState> 
     run(s, move |a| Ok(a.playback(&id))).await
 }
 
+/// Imports a project file sent as the raw request body (no JSON array of numbers for a bundle of
+/// photos), its name URI-encoded in the `x-file-name` header.
+#[tauri::command]
+async fn import_project(s: State<'_, Shared>, request: tauri::ipc::Request<'_>) -> Out<ProjectSummary> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ErrorPayload { code: "BAD_REQUEST".into(), message: "send the file's bytes as the body".into() });
+    };
+    let bytes = bytes.clone();
+    let name =
+        request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decode).unwrap_or_default();
+    run(s, move |a| a.import_bytes(&name, &bytes)).await
+}
+
+/// Asks where to save with the system's save dialog, then writes the project there (a bundle for
+/// `bundle`, else the document). `None` when the user cancels. The dialog runs here, not in
+/// the webview, so the window needs no dialog or file-system permission at all.
+#[tauri::command]
+async fn save_project_file(
+    s: State<'_, Shared>,
+    app: tauri::AppHandle,
+    id: String,
+    bundle: bool,
+) -> Out<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    run(s, move |a| {
+        let summary = a.list(None, false)?.into_iter().find(|p| p.id == id);
+        let name = chatframe_api::project_file_name(summary.as_ref().map_or("project", |p| &p.meta.name), bundle);
+        let (label, ext) = if bundle { ("Chatframe bundle", "chatframe") } else { ("Chatframe project", "json") };
+        let picked = app.dialog().file().set_file_name(&name).add_filter(label, &[ext]).blocking_save_file();
+        let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+        let path = with_extension(path, bundle);
+        a.export_file(&id, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
+/// The studio picks the format by extension: make the chosen name say what the user asked for.
+fn with_extension(path: std::path::PathBuf, bundle: bool) -> std::path::PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let fixed = match bundle {
+        true if !name.ends_with(".chatframe") => format!("{name}.chatframe"),
+        false if !name.ends_with(".json") => format!("{name}.chatframe.json"),
+        _ => return path,
+    };
+    path.with_file_name(fixed)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[tauri::command]
 async fn start_export(s: State<'_, Shared>, id: String, request: ExportRequest) -> Out<ExportJob> {
     run(s, move |a| a.start_export(&id, &request)).await
@@ -197,6 +265,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         pause,
         seek_playback,
         playback_state,
+        import_project,
+        save_project_file,
         start_export,
         list_exports,
         cancel_export,

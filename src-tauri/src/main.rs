@@ -32,6 +32,7 @@ fn main() {
     let endpoint = commands::Endpoint { url: format!("http://{}", server.addr), token: server.token.clone() };
     tauri::async_runtime::spawn(server.run(std::future::pending()));
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(commands::Shared { app, endpoint })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());

@@ -280,6 +280,36 @@ impl App {
         result
     }
 
+    /// Imports a `.chatframe.json` file or a `.chatframe` bundle from its bytes (a webview hands
+    /// over bytes, not paths). Everything is validated before anything is written: a broken file
+    /// fails with the model's JSON path and leaves the library as it was.
+    pub fn import_bytes(&self, name: &str, bytes: &[u8]) -> ApiResult<ProjectSummary> {
+        let (dir, path) = upload_path(name, "import.chatframe.json")?;
+        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", e.to_string());
+        let result = std::fs::write(&path, bytes).map_err(io).and_then(|_| Ok(lock(&self.studio).import(&path)?));
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    /// Writes the project to `path`: a bundle with its media when the name ends in `.chatframe`,
+    /// else the document alone. Atomic: a failure leaves no partial file.
+    pub fn export_file(&self, id: &str, path: &Path) -> ApiResult<()> {
+        Ok(lock(&self.studio).export_file(id, path)?)
+    }
+
+    /// The project file as bytes with a file name for it (`Name.chatframe.json` or
+    /// `Name.chatframe`), for a browser download.
+    pub fn export_bytes(&self, id: &str, bundle: bool) -> ApiResult<(String, Vec<u8>)> {
+        let summary = lock(&self.studio).summary(id)?;
+        let file_name = project_file_name(&summary.meta.name, bundle);
+        let (dir, path) = upload_path(&file_name, "project.chatframe")?;
+        let result = self.export_file(id, &path).and_then(|_| {
+            std::fs::read(&path).map_err(|e| ApiError::new(500, "IO_ERROR", format!("{e}: {}", path.display())))
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok((file_name, result?))
+    }
+
     /// Opens the folder holding an export's output in the desktop's file manager.
     pub fn reveal_export(&self, job: &str) -> ApiResult<()> {
         let path = self.exports.path_of(job)?;
@@ -292,6 +322,27 @@ impl App {
             .spawn();
         Ok(())
     }
+}
+
+/// A fresh private temp folder and a path in it named after `name` (made safe), for bytes that
+/// must pass through a file.
+fn upload_path(name: &str, fallback: &str) -> ApiResult<(PathBuf, PathBuf)> {
+    let safe: String = name.chars().filter(|c| c.is_alphanumeric() || "._- ".contains(*c)).collect();
+    let safe = safe.trim().trim_start_matches('.');
+    let dir = std::env::temp_dir().join(format!("chatframe-upload-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::new(500, "IO_ERROR", format!("{e}: {}", dir.display())))?;
+    let path = dir.join(if safe.is_empty() { fallback } else { safe });
+    Ok((dir, path))
+}
+
+/// `My chat.chatframe.json` / `My chat.chatframe`: the project's name, without characters file
+/// systems or a Content-Disposition header would choke on.
+pub fn project_file_name(name: &str, bundle: bool) -> String {
+    let clean: String =
+        name.chars().map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
+    let clean = clean.trim().trim_matches('.');
+    let stem = if clean.is_empty() { "project" } else { clean };
+    format!("{stem}{}", if bundle { ".chatframe" } else { ".chatframe.json" })
 }
 
 /// `~/Videos/Chatframe`, where a creator looks for videos (the temp dir when there is no home).

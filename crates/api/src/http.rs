@@ -66,6 +66,8 @@ pub fn router(app: Arc<App>, token: &str, static_dir: Option<PathBuf>) -> Router
         .route("/projects/{id}/playback/pause", post(pause))
         .route("/projects/{id}/playback/seek", post(seek_playback))
         .route("/projects/{id}/exports", post(start_export))
+        .route("/projects/{id}/file", get(project_file))
+        .route("/import", post(import))
         .route("/media", post(add_media))
         .route("/exports", get(exports))
         .route("/exports/{job}/cancel", post(cancel_export))
@@ -250,6 +252,52 @@ async fn start_export(
 }
 
 #[derive(Deserialize)]
+struct FileQuery {
+    /// `json` (default) or `bundle`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The project file as a download: `?format=json` (the document) or `?format=bundle` (a zip with
+/// its media), named after the project.
+async fn project_file(
+    State(c): State<Ctx>,
+    Path(id): Path<String>,
+    Query(q): Query<FileQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let bundle = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("bundle") => true,
+        Some(other) => {
+            return Err(ApiError::new(400, "BAD_REQUEST", format!("format must be json or bundle, not {other:?}")));
+        }
+    };
+    let (name, bytes) = blocking(&c.app, move |a| a.export_bytes(&id, bundle)).await?;
+    let mime = if bundle { "application/zip" } else { "application/json" };
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, content_disposition(&name))], bytes))
+}
+
+/// `attachment` with an ASCII `filename` for old clients and the exact UTF-8 name in
+/// `filename*` (RFC 6266 / 5987), so "Snow day ☃" survives the download.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let ascii = ascii.replace(['"', '\\'], "_");
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Raw file bytes in the body (a `.chatframe.json` or a `.chatframe` bundle), its name in `?name=`.
+async fn import(State(c): State<Ctx>, Query(q): Query<MediaQuery>, body: Bytes) -> ApiResult<impl IntoResponse> {
+    Ok((StatusCode::CREATED, Json(blocking(&c.app, move |a| a.import_bytes(&q.name, &body)).await?)))
+}
+
+#[derive(Deserialize)]
 struct MediaQuery {
     #[serde(default)]
     name: String,
@@ -302,5 +350,18 @@ async fn preview_socket(app: Arc<App>, mut socket: WebSocket) {
         if socket.send(reply).await.is_err() {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn content_disposition_keeps_unicode_names_in_filename_star() {
+        assert_eq!(
+            super::content_disposition("Snow day ☃.chatframe"),
+            "attachment; filename=\"Snow day _.chatframe\"; filename*=UTF-8''Snow%20day%20%E2%98%83.chatframe"
+        );
+        assert_eq!(crate::project_file_name("a/b: \"c\"", true), "a_b_ _c_.chatframe");
+        assert_eq!(crate::project_file_name("  ", false), "project.chatframe.json");
     }
 }

@@ -7,7 +7,7 @@ pub mod cli;
 mod exports;
 mod http;
 
-pub use app::{ApiError, ApiResult, App, Catalog, encode_frame};
+pub use app::{ApiError, ApiResult, App, Catalog, encode_frame, project_file_name};
 pub use exports::{ExportJob, ExportRequest, ExportState};
 pub use http::router;
 

@@ -139,9 +139,6 @@ export class EditorStore {
     }
   }
 
-  async select(messageId: string | null, seek = true) {
-    this.selected = messageId;
-    if (messageId && seek) await this.seekTo(messageId);
   /** Moves the play head; while playing, the sound jumps there too. */
   seek(timeUs: number) {
     this.time = clamp(Math.round(timeUs), 0, this.duration);
@@ -189,3 +186,6 @@ export class EditorStore {
 
   }
 }
+  async select(messageId: string | null, seek = true) {
+    this.selected = messageId;
+    if (messageId && seek) await this.seekTo(messageId);

@@ -1,6 +1,8 @@
 // The studio UI in Debian's Chromium against `chatframe-api` (the HTTP backend): create a
 // project, write ten messages by keyboard, watch the preview change, undo/redo, export an MP4 and
 // check it with ffprobe, then library chores (rename, duplicate, trash, restore, search).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CANVAS_HASH, assert, probe, startApi, until } from './harness.mjs';
 
@@ -13,8 +15,9 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
   await page.goto(`${api.url}?token=${api.token}`);
   await page.getByTestId('new-project').click();
   const composer = page.getByTestId('composer');
@@ -134,6 +137,55 @@ try {
   await until('search', async () => (await page.getByTestId('project-card').count()) === 2);
   await page.getByTestId('search').fill('nothing-like-this');
   await until('search miss', async () => (await page.getByTestId('project-card').count()) === 0);
+  // Project files: import a sample, refuse a broken file (the toast names the JSON path and the
+  // library is unchanged), download a bundle from a card and import it back.
+  await page.getByTestId('search').fill('');
+  await until('all projects', async () => (await page.getByTestId('project-card').count()) === 2);
+  await page.getByTestId('import-file').setInputFiles('../assets/samples/rtl-cjk.chatframe.json');
+  await until('imported', async () => (await page.getByTestId('project-card').count()) === 3);
+  await until('import notice', async () => (await page.locator('.toast.info').allTextContents()).some((t) => t.includes('Imported')));
+  const cardNames = async () => (await page.getByTestId('project-card').allTextContents()).join('|');
+  assert((await cardNames()).includes('Around the world'), 'the imported project is in the library');
+
+  const sample = JSON.parse(readFileSync('../assets/samples/rtl-cjk.chatframe.json', 'utf8'));
+  sample.messages[2].sender = 'nobody';
+  const libraryBefore = await cardNames();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'broken.chatframe.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(sample)),
+  });
+  const problem = await until('import error', async () =>
+    (await page.locator('.toast.error').allTextContents()).find((t) => t.includes('broken.chatframe.json')),
+  );
+  console.log('broken file:', problem);
+  assert(problem.includes('messages[2].sender'), `the error names the JSON path: ${problem}`);
+  await new Promise((r) => setTimeout(r, 300));
+  assert((await cardNames()) === libraryBefore, 'a broken file changes nothing');
+
+  const imported = page.getByTestId('project-card').filter({ hasText: 'Around the world' });
+  await imported.hover();
+  await imported.getByTestId('card-save').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), imported.getByTestId('save-bundle').click()]);
+  const bundlePath = join(api.dir, download.suggestedFilename());
+  await download.saveAs(bundlePath);
+  const zip = readFileSync(bundlePath);
+  console.log(`downloaded ${download.suggestedFilename()} (${zip.length} bytes)`);
+  assert(download.suggestedFilename() === 'Around the world (RTL + CJK).chatframe', 'named after the project');
+  assert(zip.subarray(0, 4).toString('latin1') === 'PK\x03\x04', 'a zip bundle');
+  await page.getByTestId('import-file').setInputFiles(bundlePath);
+  await until('re-imported', async () => (await page.getByTestId('project-card').count()) === 4);
+  const twins = await page.getByTestId('project-card').filter({ hasText: 'Around the world' }).count();
+  assert(twins === 2, `the bundle came back as a second copy (${twins})`);
+  if (process.env.CHATFRAME_SHOTS) await page.screenshot({ path: `${process.env.CHATFRAME_SHOTS}/library.png` });
+
+  // The editor saves the document alone.
+  await imported.first().dblclick();
+  await page.getByTestId('save-as').click();
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-json').click()]);
+  const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert(json.suggestedFilename().endsWith('.chatframe.json') && doc.messages.length === sample.messages.length, 'document saved');
+  console.log('playwright: project files passed');
   console.log('playwright: studio UI passed');
 } catch (e) {
   failed = true;

@@ -5,6 +5,13 @@ import { BackendError } from './types';
 import { FrameSocket } from '../frame';
 import type { EditOp, ExportRequest, CreateProject, PlaybackState, ProjectSummary } from '../bindings/api';
 
+/** The file name of a download: RFC 5987 `filename*` (exact, UTF-8) over plain `filename`. */
+export function fileName(disposition: string | null): string {
+  const star = disposition?.match(/filename\*=UTF-8''([^;]+)/i);
+  if (star) return decodeURIComponent(star[1]);
+  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? 'project.chatframe.json';
+}
+
 export class HttpBackend implements Backend {
   readonly kind = 'http' as const;
   private frames: FrameSocket;
@@ -17,7 +24,7 @@ export class HttpBackend implements Backend {
     this.frames = new FrameSocket(async () => `${ws}/api/ws?token=${encodeURIComponent(this.token)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, raw: boolean | 'file' = false): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     let payload: BodyInit | undefined;
     if (body instanceof ArrayBuffer) payload = body;
@@ -35,6 +42,7 @@ export class HttpBackend implements Backend {
       }
       throw new BackendError(err.code, err.message);
     }
+    if (raw === 'file') return { name: fileName(res.headers.get('Content-Disposition')), blob: await res.blob() } as T;
     if (raw) return (await res.arrayBuffer()) as T;
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
@@ -105,6 +113,28 @@ export class HttpBackend implements Backend {
   }
   addMedia(name: string, bytes: ArrayBuffer) {
     return this.call<import('../bindings/api').MediaInfo>('POST', `/media?name=${encodeURIComponent(name)}`, bytes);
+  }
+  importProject(name: string, bytes: ArrayBuffer) {
+    return this.call<ProjectSummary>('POST', `/import?name=${encodeURIComponent(name)}`, bytes);
+  }
+  async saveProjectFile(project: ProjectSummary, bundle: boolean) {
+    // A browser has no save dialog to call: fetch the file (errors become toasts) and hand it to
+    // the browser as a download named by the server's Content-Disposition.
+    const file = await this.call<{ name: string; blob: Blob }>(
+      'GET',
+      `/projects/${project.id}/file?format=${bundle ? 'bundle' : 'json'}`,
+      undefined,
+      'file',
+    );
+    const url = URL.createObjectURL(file.blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return file.name;
   }
   startExport(id: string, request: ExportRequest) {
     return this.call<import('../bindings/api').ExportJob>('POST', `/projects/${id}/exports`, request);

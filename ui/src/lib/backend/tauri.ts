@@ -123,6 +123,20 @@ export class TauriBackend implements Backend {
     if (!res.ok) throw new BackendError(body.code, body.message);
     return body as MediaInfo;
   }
+  async importProject(name: string, bytes: ArrayBuffer) {
+    // The bytes go as the raw IPC body (not a JSON array of numbers), the name in a header.
+    try {
+      return await invoke<ProjectSummary>('import_project', new Uint8Array(bytes), {
+        headers: { 'x-file-name': encodeURIComponent(name) },
+      });
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      throw new BackendError(err.code ?? 'INTERNAL', err.message ?? String(e));
+    }
+  }
+  saveProjectFile(project: ProjectSummary, bundle: boolean) {
+    return call<string | null>('save_project_file', { id: project.id, bundle });
+  }
   startExport(id: string, request: ExportRequest) {
     return call<ExportJob>('start_export', { id, request });
   }

@@ -59,6 +59,11 @@ export interface Backend {
   /** The transport's position (the audio clock): polled once per animation frame while playing. */
   playbackState(id: string): Promise<PlaybackState>;
   addMedia(name: string, bytes: ArrayBuffer): Promise<MediaInfo>;
+  /** Imports a `.chatframe.json` file or `.chatframe` bundle; a broken file changes nothing. */
+  importProject(name: string, bytes: ArrayBuffer): Promise<ProjectSummary>;
+  /** Saves the project as a file (the save dialog in the app, a download in a browser): the
+   * document alone, or a bundle with its media. Resolves to where it went; null if cancelled. */
+  saveProjectFile(project: ProjectSummary, bundle: boolean): Promise<string | null>;
   startExport(id: string, request: ExportRequest): Promise<ExportJob>;
   listExports(): Promise<ExportJob[]>;
   cancelExport(job: string): Promise<ExportJob>;
