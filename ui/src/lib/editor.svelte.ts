@@ -66,11 +66,11 @@ export class EditorStore {
 
   private async after(result: EditResult | null) {
     if (!result) return;
+    // The backend stopped playback with the change (it would play the old document).
+    this.playing = false;
     // Bump first: the preview asks for its frame while the new state is still on its way.
     this.revision = result.revision;
     await this.load();
-    // The backend stopped playback with the change (it would play the old document).
-    this.playing = false;
   }
 
   /** Applies an op; resolves `true` once it is durable, `false` (with a notice) when refused. */
@@ -184,8 +184,8 @@ export class EditorStore {
     return this.playing ? this.pause() : this.play();
   }
 
-  }
-}
   async select(messageId: string | null, seek = true) {
     this.selected = messageId;
     if (messageId && seek) await this.seekTo(messageId);
+  }
+}
