@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chatframe_audio::MediaLengths;
 use chatframe_model::{
     Avatar, Color, Participant, Project, SCHEMA_VERSION, Side, Timeline, parse_project, starter_project,
 };
@@ -158,7 +159,7 @@ impl Studio {
             project.name = "Untitled".into();
         }
         project.validate()?;
-        let meta = project_meta(&project, &Timeline::build(&project));
+        let meta = project_meta(&project, &self.timeline_of(&project));
         let document = serde_json::to_string(&project).expect("documents serialize");
         Ok(self.store.create_project(&NewProject { id: &project.id, document: &document, meta: &meta, poster })?)
     }
@@ -169,7 +170,7 @@ impl Studio {
         let record = self.store.project(id)?;
         let mut project = parse_project(record.document.as_bytes())?;
         crate::apply::apply(&mut project, crate::EditOp::SetName { name: name.to_string() }, &mut Default::default())?;
-        let meta = project_meta(&project, &Timeline::build(&project));
+        let meta = project_meta(&project, &self.timeline_of(&project));
         let document = serde_json::to_string(&project).expect("documents serialize");
         let update = DocUpdate { document: &document, meta: &meta };
         self.store.commit(id, record.summary.revision, &update, JournalStep::None)?;
@@ -223,6 +224,12 @@ impl Studio {
         Ok(Poster { png, revision: summary.revision })
     }
 
+    /// The timeline an export of `project` would have (voice notes held as long as they play),
+    /// so the library shows the length the video will have.
+    fn timeline_of(&self, project: &Project) -> Timeline {
+        Timeline::build_with(project, &MediaLengths::new(self.store.library_dir()))
+    }
+
     /// Copies an image or audio file into the library's media store; put the returned
     /// `relPath` into the document (message media, avatar, music).
     pub fn add_media(&mut self, path: &Path) -> Result<MediaInfo, StudioError> {
@@ -231,7 +238,8 @@ impl Studio {
 }
 
 fn render_poster(project: Project, base: &Path) -> Result<Vec<u8>, StudioError> {
-    let mut renderer = Renderer::new(preview_project(&project, POSTER_MAX_WIDTH), base)?;
+    let timeline = Timeline::build_with(&project, &MediaLengths::new(base));
+    let mut renderer = Renderer::with_timeline(preview_project(&project, POSTER_MAX_WIDTH), timeline, base)?;
     // The last frame: the whole conversation as it ends, the most telling still.
     let t = (renderer.timeline().duration - 1).max(0);
     renderer.render(t).encode_png().map_err(|e| StudioError::Poster { message: e.to_string() })

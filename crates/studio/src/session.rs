@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chatframe_audio::MediaLengths;
 use chatframe_model::{Micros, Project, Timeline, parse_project};
 use chatframe_store::{DocUpdate, JournalStep, Store};
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,9 @@ pub struct Session {
     /// Top of the stack is the next edit to redo.
     redo: Vec<Applied>,
     base_dir: PathBuf,
+    /// Voice-note lengths, decoded once per file: the timeline holds a voice note as long as it
+    /// plays, exactly as the export's does, so preview, playback and export agree to the frame.
+    lengths: MediaLengths,
     preview: Preview,
     /// The mixed soundtrack of the last revision played: mixing takes a moment, and replaying
     /// an unchanged document should start at once.
@@ -88,11 +92,13 @@ impl Session {
             return Err(StudioError::Trashed { id: id.to_string() });
         }
         let project = parse_project(record.document.as_bytes())?;
+        let lengths = MediaLengths::new(store.library_dir());
         let mut session = Session {
             base_dir: store.library_dir(),
             id: id.to_string(),
             revision: record.summary.revision,
-            timeline: Timeline::build(&project),
+            timeline: Timeline::build_with(&project, &lengths),
+            lengths,
             project,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -230,7 +236,7 @@ impl Session {
 
     /// Writes the in-memory document with `step`; bumps the revision only when committed.
     fn persist(&mut self, step: JournalStep<'_>) -> Result<(), StudioError> {
-        let timeline = Timeline::build(&self.project);
+        let timeline = Timeline::build_with(&self.project, &self.lengths);
         let meta = project_meta(&self.project, &timeline);
         let document = to_json(&self.project);
         let committed =
