@@ -24,6 +24,8 @@ export class EditorStore {
   revision = $state(0);
   /** performance.now() of the last edit sent, until its frame is painted. */
   editStarted: number | null = null;
+  /** Edits sent and not yet acknowledged (durable); the header shows "Saving…" meanwhile. */
+  pending = $state(0);
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -59,7 +61,8 @@ export class EditorStore {
 
   /** Edits run one after another, in the order the user made them. */
   private serial<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(f, f);
+    this.pending++;
+    const run = this.queue.then(f, f).finally(() => this.pending--);
     this.queue = run.catch(() => undefined);
     return run;
   }
