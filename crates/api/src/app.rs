@@ -8,12 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chatframe_model::Micros;
 use chatframe_studio::{
-    CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, Playback, PlaybackState, PreviewFrame,
-    ProjectSummary, Session, SessionState, Studio, StudioError,
+    CreateProject, EditOp, EditResult, ErrorPayload, ExportJob, ExportQueue, ExportRequest, Marker, MediaInfo,
+    Playback, PlaybackState, PreviewFrame, ProjectSummary, Session, SessionState, Studio, StudioError,
 };
 use serde::{Deserialize, Serialize};
-
-use crate::exports::{ExportJob, ExportQueue, ExportRequest};
 
 /// An error as callers see it: a stable code, a message, and the HTTP status it maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,7 +253,7 @@ impl App {
             }
             None => (lock(&self.studio).document(id)?, self.library_dir.clone()),
         };
-        self.exports.enqueue(id, project, base, request)
+        Ok(self.exports.enqueue(id, project, base, request)?)
     }
 
     pub fn exports(&self) -> Vec<ExportJob> {
@@ -263,7 +261,7 @@ impl App {
     }
 
     pub fn cancel_export(&self, job: &str) -> ApiResult<ExportJob> {
-        self.exports.cancel(job)
+        Ok(self.exports.cancel(job)?)
     }
 
     /// Copies uploaded bytes (a photo, an avatar) into the library's media store and returns

@@ -174,6 +174,53 @@ struct PlaybackState {
     silent_reason: Option<String>,
 }
 
+/// What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct ExportRequest {
+    format: String,
+    /// e.g. `9x16-1080p`; the project's canvas when absent.
+    #[serde(default)]
+    preset: Option<String>,
+    #[serde(default)]
+    fps: Option<u32>,
+    /// The output file; `<export dir>/<project name>.<ext>` (made unique) when absent.
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+enum ExportState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+/// An export as the UI shows it in the queue.
+#[allow(dead_code)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct ExportJob {
+    id: String,
+    project_id: String,
+    project_name: String,
+    format: String,
+    preset: Option<String>,
+    path: String,
+    state: ExportState,
+    frames_done: u64,
+    total_frames: u64,
+    /// Seconds left at the rate so far; absent before the first frame.
+    eta_seconds: Option<f64>,
+    elapsed_seconds: f64,
+    error: Option<ErrorPayload>,
+}
+
 /// Compile-time proof that the mirrors above match the real types (never called).
 #[allow(dead_code, unused_variables, clippy::too_many_arguments)]
 fn _shape_checks(
@@ -187,6 +234,9 @@ fn _shape_checks(
     e: chatframe_studio::ErrorPayload,
     mi: chatframe_studio::MediaInfo,
     pb: chatframe_studio::PlaybackState,
+    xr: chatframe_studio::ExportRequest,
+    xs: chatframe_studio::ExportState,
+    xj: chatframe_studio::ExportJob,
 ) {
     use chatframe_studio::EditOp as O;
     let chatframe_studio::ProjectSummary { id, meta, revision, created_at, updated_at, trashed_at, poster_revision } =
@@ -241,6 +291,25 @@ fn _shape_checks(
     let chatframe_studio::MediaInfo { hash, ext, size, name, rel_path } = mi;
     let chatframe_studio::PlaybackState { project, playing, position_us, duration_us, revision, silent, silent_reason } =
         pb;
+    let chatframe_studio::ExportRequest { format, preset, fps, path } = xr;
+    use chatframe_studio::ExportState as X;
+    match xs {
+        X::Queued | X::Running | X::Done | X::Failed | X::Cancelled => {}
+    }
+    let chatframe_studio::ExportJob {
+        id,
+        project_id,
+        project_name,
+        format,
+        preset,
+        path,
+        state,
+        frames_done,
+        total_frames,
+        eta_seconds,
+        elapsed_seconds,
+        error,
+    } = xj;
 }
 
 /// Every exported type's schema, keyed by TypeScript name.
@@ -259,8 +328,8 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("MediaInfo", s::<MediaInfo>()),
         ("PlaybackState", s::<PlaybackState>()),
         ("Catalog", s::<crate::Catalog>()),
-        ("ExportRequest", s::<crate::ExportRequest>()),
-        ("ExportJob", s::<crate::ExportJob>()),
+        ("ExportRequest", s::<ExportRequest>()),
+        ("ExportJob", s::<ExportJob>()),
     ]
 }
 

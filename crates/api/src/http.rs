@@ -15,7 +15,7 @@ use chatframe_studio::{CreateProject, EditOp};
 use serde::Deserialize;
 
 use crate::app::{ApiError, ApiResult, App, encode_frame};
-use crate::exports::ExportRequest;
+use chatframe_studio::ExportRequest;
 
 #[derive(Clone)]
 struct Ctx {

@@ -4,11 +4,10 @@
 mod app;
 pub mod bindings;
 pub mod cli;
-mod exports;
 mod http;
 
 pub use app::{ApiError, ApiResult, App, Catalog, encode_frame, project_file_name};
-pub use exports::{ExportJob, ExportRequest, ExportState};
+pub use chatframe_studio::{ExportJob, ExportRequest, ExportState};
 pub use http::router;
 
 use std::net::SocketAddr;

@@ -39,6 +39,11 @@ pub enum StudioError {
     Poster { message: String },
     #[error("no sample named {name:?}")]
     NoSample { name: String },
+    /// An export could not be queued or failed (bad format or preset, ffmpeg missing, ...).
+    #[error("{0}")]
+    Export(#[from] chatframe_export::ExportError),
+    #[error("no {what}")]
+    NotFound { what: String },
 }
 
 impl StudioError {
@@ -55,7 +60,8 @@ impl StudioError {
             StudioError::Io { .. } => "IO_ERROR",
             StudioError::Bundle { .. } => "BAD_BUNDLE",
             StudioError::Poster { .. } => "POSTER_FAILED",
-            StudioError::NoSample { .. } => "NOT_FOUND",
+            StudioError::NoSample { .. } | StudioError::NotFound { .. } => "NOT_FOUND",
+            StudioError::Export(e) => e.code(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The export queue: one worker thread renders jobs in order (a 2-core machine gains nothing from
 //! two encodes at once, and editing must stay responsive), each with progress, ETA and cancel.
-//! `chatframe-studio` has no export queue yet; once it does, this module shrinks to a call.
+//! A job exports the document as it was when queued, exactly as `chatframe render` would: the
+//! export's timeline (voice notes measured) and its mixed soundtrack.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Sender, channel};
@@ -9,14 +10,12 @@ use std::time::{Duration, Instant};
 
 use chatframe_export::{CancelToken, ExportOptions, Format, Preset};
 use chatframe_model::Project;
-use chatframe_render::Renderer;
-use chatframe_studio::ErrorPayload;
 use serde::{Deserialize, Serialize};
 
-use crate::app::{ApiError, ApiResult};
+use crate::{ErrorPayload, StudioError};
 
 /// What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     pub format: String,
@@ -30,7 +29,7 @@ pub struct ExportRequest {
     pub path: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ExportState {
     Queued,
@@ -41,7 +40,7 @@ pub enum ExportState {
 }
 
 /// An export as the UI shows it in the queue.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportJob {
     pub id: String,
@@ -56,7 +55,6 @@ pub struct ExportJob {
     /// Seconds left at the rate so far; absent before the first frame.
     pub eta_seconds: Option<f64>,
     pub elapsed_seconds: f64,
-    #[schemars(with = "Option<crate::bindings::ErrorPayload>")]
     pub error: Option<ErrorPayload>,
 }
 
@@ -74,7 +72,7 @@ struct Work {
     cancel: CancelToken,
 }
 
-pub(crate) struct ExportQueue {
+pub struct ExportQueue {
     jobs: Arc<Mutex<Vec<Entry>>>,
     tx: Mutex<Sender<Work>>,
     dir: PathBuf,
@@ -85,6 +83,7 @@ fn lock(m: &Mutex<Vec<Entry>>) -> std::sync::MutexGuard<'_, Vec<Entry>> {
 }
 
 impl ExportQueue {
+    /// Starts the worker; outputs without an explicit path go to `dir`.
     pub fn start(dir: PathBuf) -> ExportQueue {
         let jobs: Arc<Mutex<Vec<Entry>>> = Arc::default();
         let (tx, rx) = channel::<Work>();
@@ -110,11 +109,10 @@ impl ExportQueue {
         mut project: Project,
         base: PathBuf,
         req: &ExportRequest,
-    ) -> ApiResult<ExportJob> {
-        let bad = |e: chatframe_export::ExportError| ApiError::new(422, e.code(), e.to_string());
-        let format: Format = req.format.parse().map_err(bad)?;
+    ) -> Result<ExportJob, StudioError> {
+        let format: Format = req.format.parse()?;
         if let Some(p) = &req.preset {
-            p.parse::<Preset>().map_err(bad)?.apply(&mut project.canvas);
+            p.parse::<Preset>()?.apply(&mut project.canvas);
         }
         if let Some(fps) = req.fps {
             project.canvas.fps = fps;
@@ -123,7 +121,7 @@ impl ExportQueue {
             Some(p) => PathBuf::from(p),
             None => self.unique_path(&project.name, format)?,
         };
-        let id = format!("x{}", rand::random::<u32>());
+        let id = format!("x{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let cancel = CancelToken::new();
         let job = ExportJob {
             id: id.clone(),
@@ -134,7 +132,7 @@ impl ExportQueue {
             path: out.display().to_string(),
             state: ExportState::Queued,
             frames_done: 0,
-            total_frames: chatframe_model::Timeline::build(&project).frame_count(),
+            total_frames: chatframe_export::timeline(&project, &base).frame_count(),
             eta_seconds: None,
             elapsed_seconds: 0.0,
             error: None,
@@ -149,9 +147,8 @@ impl ExportQueue {
         Ok(job)
     }
 
-    fn unique_path(&self, name: &str, format: Format) -> ApiResult<PathBuf> {
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| ApiError::new(500, "IO_ERROR", format!("cannot create {}: {e}", self.dir.display())))?;
+    fn unique_path(&self, name: &str, format: Format) -> Result<PathBuf, StudioError> {
+        std::fs::create_dir_all(&self.dir).map_err(StudioError::io("cannot create the export folder", &self.dir))?;
         let stem: String =
             name.chars().map(|c| if c.is_alphanumeric() || " -_".contains(c) { c } else { '_' }).collect();
         let stem = if stem.trim().is_empty() { "chatframe".to_string() } else { stem.trim().to_string() };
@@ -168,17 +165,20 @@ impl ExportQueue {
                 },
             )
             .find(|p| !p.exists() && !taken.contains(&p.display().to_string()))
-            .ok_or_else(|| ApiError::new(409, "ALREADY_EXISTS", "no free output name"))
+            .ok_or_else(|| StudioError::op(format!("no free output name for {stem:?} in {}", self.dir.display())))
     }
 
     pub fn list(&self) -> Vec<ExportJob> {
         lock(&self.jobs).iter().map(|e| e.job.clone()).collect()
     }
 
-    pub fn cancel(&self, id: &str) -> ApiResult<ExportJob> {
+    /// Cancels a queued job at once, a running one at its next frame (no file is left behind).
+    pub fn cancel(&self, id: &str) -> Result<ExportJob, StudioError> {
         let mut jobs = lock(&self.jobs);
-        let entry =
-            jobs.iter_mut().find(|e| e.job.id == id).ok_or_else(|| ApiError::not_found(format!("no export {id}")))?;
+        let entry = jobs
+            .iter_mut()
+            .find(|e| e.job.id == id)
+            .ok_or_else(|| StudioError::NotFound { what: format!("export {id}") })?;
         entry.cancel.cancel();
         if entry.job.state == ExportState::Queued {
             entry.job.state = ExportState::Cancelled;
@@ -186,12 +186,13 @@ impl ExportQueue {
         Ok(entry.job.clone())
     }
 
-    pub fn path_of(&self, id: &str) -> ApiResult<PathBuf> {
+    /// The output path of a job (to show it in the file manager).
+    pub fn path_of(&self, id: &str) -> Result<PathBuf, StudioError> {
         lock(&self.jobs)
             .iter()
             .find(|e| e.job.id == id)
             .map(|e| PathBuf::from(&e.job.path))
-            .ok_or_else(|| ApiError::not_found(format!("no export {id}")))
+            .ok_or_else(|| StudioError::NotFound { what: format!("export {id}") })
     }
 }
 
@@ -201,16 +202,18 @@ fn update(jobs: &Mutex<Vec<Entry>>, id: &str, f: impl FnOnce(&mut ExportJob)) {
     }
 }
 
-fn encode(jobs: &Mutex<Vec<Entry>>, work: &Work) -> ApiResult<chatframe_export::ExportSummary> {
+fn encode(jobs: &Mutex<Vec<Entry>>, work: &Work) -> Result<chatframe_export::ExportSummary, StudioError> {
     if let Some(dir) = work.out.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::new(500, "IO_ERROR", e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(StudioError::io("cannot create the output folder", dir))?;
     }
-    let mut renderer =
-        Renderer::new(work.project.clone(), &work.base).map_err(|e| ApiError::new(422, e.code(), e.to_string()))?;
+    // The same preparation as `chatframe render`: the export's timeline and, for formats with
+    // sound, the mixed soundtrack.
+    let (mut renderer, audio) = chatframe_export::prepare(work.project.clone(), &work.base, work.format.has_audio())?;
     let mut opts = ExportOptions::new(work.format);
     opts.cancel = work.cancel.clone();
+    opts.audio = audio;
     let mut last: Option<Instant> = None;
-    chatframe_export::export(&mut renderer, &work.out, opts, &mut |p| {
+    let summary = chatframe_export::export(&mut renderer, &work.out, opts, &mut |p| {
         // Progress is polled by the UI; a few updates a second are plenty and keep the lock cold.
         if last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) || p.frames_done == p.total_frames {
             last = Some(Instant::now());
@@ -221,8 +224,8 @@ fn encode(jobs: &Mutex<Vec<Entry>>, work: &Work) -> ApiResult<chatframe_export::
                 j.elapsed_seconds = p.elapsed.as_secs_f64();
             });
         }
-    })
-    .map_err(|e| ApiError::new(500, e.code(), e.to_string()))
+    })?;
+    Ok(summary)
 }
 
 fn run(jobs: &Mutex<Vec<Entry>>, work: Work) {
@@ -245,7 +248,7 @@ fn run(jobs: &Mutex<Vec<Entry>>, work: Work) {
             Err(e) => {
                 tracing::warn!(job = %j.id, error = %e, "export failed");
                 j.state = ExportState::Failed;
-                j.error = Some(e.payload);
+                j.error = Some(ErrorPayload::from(&e));
             }
         }
     });

@@ -6,11 +6,13 @@
 //!   import/export of `.chatframe.json` files and `.chatframe` bundles, media, settings).
 //! - [`Session`]: one open project: [`EditOp`]s with validation, persistence before
 //!   acknowledgement, undo/redo that survives restarts, preview frames and timeline markers.
-//!
-//! Export queueing waits for `chatframe-export` (see README).
+//! - [`ExportQueue`]: exports in the background, one at a time, with progress, ETA and cancel,
+//!   while editing continues.
+//! - [`Playback`]: the soundtrack through the audio device, its clock driving the preview.
 
 mod apply;
 mod error;
+mod exports;
 mod files;
 mod library;
 mod ops;
@@ -21,6 +23,7 @@ mod session;
 pub use chatframe_model as model;
 pub use chatframe_store::{MediaInfo, ProjectMeta, ProjectSummary, StoreOptions, Synchronous};
 pub use error::{ErrorPayload, StudioError};
+pub use exports::{ExportJob, ExportQueue, ExportRequest, ExportState};
 pub use library::{CreateProject, Poster, Studio, Template};
 pub use ops::{Changes, EditOp, MessageAt};
 pub use playback::{AUDIO_ENV, AudioOutput, Playback, PlaybackState, Soundtrack};

@@ -1,6 +1,7 @@
 //! Integration tests of the studio API: one binary, one module per feature.
 
 mod crash;
+mod exports;
 mod files;
 mod library;
 mod ops;
