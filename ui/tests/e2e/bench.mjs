@@ -1,26 +1,39 @@
-// Studio benchmarks in Chromium over `chatframe-api` (the HTTP + WebSocket backend): edit →
-// new preview frame on screen, and scrubbing rate at a 540-px-wide preview. Prints Markdown rows.
+// Studio benchmarks in Chromium over `chatframe-api` (the HTTP + WebSocket backend): edit → new
+// preview frame on screen, scrubbing rate at the 540×960 preview, and opening the 5,000-message
+// project (through the API alone, and click → first frame in the UI). Prints Markdown rows.
 import { chromium } from 'playwright-core';
+import { rmSync } from 'node:fs';
 import { assert, startApi, until } from './harness.mjs';
+import { FRAMES, INSTRUMENT, OPEN_TO_FIRST_FRAME, RESET, SAMPLE, SCRUB, STRESS, median, ms, p90, samplesWithStress } from './bench-lib.mjs';
 
 const bin = process.env.CHATFRAME_API_BIN;
 assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
+const samples = samplesWithStress();
+process.env.CHATFRAME_SAMPLES = samples;
 const api = await startApi(bin, { ui: 'dist' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
+const call = async (method, path, body) => {
+  const res = await fetch(`${api.url}api${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert(res.ok, `${method} ${path}: ${res.status}`);
+  return res.headers.get('content-type')?.includes('json') ? res.json() : res.arrayBuffer();
+};
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${api.url}?token=${api.token}`);
   await page.getByTestId('new-menu').click();
-  await page.locator('[data-testid^=sample-]').first().click();
+  await page.getByTestId(`sample-${SAMPLE}`).click();
   const composer = page.getByTestId('composer');
   await composer.waitFor();
   await page.waitForTimeout(1000);
-  await page.evaluate(() => (window.__chatframeMetrics.editToFrameMs.length = 0));
+  assert(await page.evaluate(INSTRUMENT), 'the UI exposes __chatframeMetrics');
+  await page.evaluate(RESET);
   for (let i = 0; i < 30; i++) {
     const n = await page.getByTestId('message').count();
     await composer.fill(`benchmark message ${i}`);
@@ -28,25 +41,48 @@ try {
     await until('added', async () => (await page.getByTestId('message').count()) === n + 1);
     await page.waitForTimeout(150);
   }
-  const edits = await page.evaluate(() => window.__chatframeMetrics.editToFrameMs);
-  // Scrub: pointer drags across the timeline for 3 s; count frames painted.
-  const box = await page.getByTestId('timeline').boundingBox();
-  await page.evaluate(() => (window.__chatframeMetrics.scrubFrameMs.length = 0));
-  await page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await page.mouse.down();
-  const start = Date.now();
-  let i = 0;
-  while (Date.now() - start < 3000) {
-    const x = box.x + 2 + ((i++ * 7) % (box.width - 4));
-    await page.mouse.move(x, box.y + box.height / 2);
-    await page.waitForTimeout(8);
+  await page.waitForTimeout(300);
+  const edits = await page.evaluate(FRAMES('editToFrameMs'));
+  const onScreen = edits.map((f) => f.onScreen).filter((x) => x !== null);
+  console.log(`| edit → frame on screen, Chromium (HTTP + WebSocket), ${edits.length} edits | **${ms(median(onScreen))}** median | p90 ${ms(p90(onScreen))}; painted ${ms(median(edits.map((f) => f.v)))} | ≤ 30 ms |`);
+
+  // Scrub: a 4 s drag across the timeline, one pointer move per animation frame.
+  const sc = await page.evaluate(`(${SCRUB(4)})()`);
+  console.log(`| scrubbing, Chromium (WebSocket), ${sc.size} frames, ${sc.span.toFixed(1)} s drag, ${(sc.moves / sc.span).toFixed(0)} pointer moves/s | **${(sc.n / sc.span).toFixed(1)} updates/s** | median ${ms(median(sc.lat))} per frame | ≥ 30/s |`);
+  await page.getByTestId('back').click();
+
+  // The 5,000-message project: through the API alone (open request → first frame bytes), each
+  // time on a closed session so the library is read again.
+  const stress = await call('POST', '/projects', { template: { kind: 'sample', name: STRESS } });
+  const apiOpen = [];
+  for (let k = 0; k < 5; k++) {
+    await call('POST', `/projects/${stress.id}/close`);
+    const t0 = performance.now();
+    const st = await call('GET', `/projects/${stress.id}`);
+    const t1 = performance.now();
+    const frame = await call('GET', `/projects/${stress.id}/frame?t=0&maxWidth=540`);
+    const t2 = performance.now();
+    assert(st.project.messages.length === 5000 && frame.byteLength === 16 + 540 * 960 * 4, 'stress open + frame');
+    apiOpen.push({ open: t1 - t0, frame: t2 - t1 });
   }
-  await page.mouse.up();
-  const secs = (Date.now() - start) / 1000;
-  const scrub = await page.evaluate(() => window.__chatframeMetrics.scrubFrameMs);
-  console.log(`| edit → frame on screen (Chromium, HTTP+WS, ${edits.length} edits) | median ${median(edits).toFixed(1)} ms | p90 ${p90(edits).toFixed(1)} ms |`);
-  console.log(`| scrubbing 540-px preview (Chromium, WS, ${secs.toFixed(1)} s drag) | ${(scrub.length / secs).toFixed(1)} frames/s | median ${median(scrub).toFixed(1)} ms per frame |`);
+  const total = apiOpen.map((o) => o.open + o.frame);
+  console.log(`| open the 5,000-message project over HTTP (\`GET /api/projects/{id}\` → \`GET …/frame\` 540×960), ${apiOpen.length} runs | **${ms(median(total))}** median | open ${ms(median(apiOpen.map((o) => o.open)))} (state JSON), frame ${ms(median(apiOpen.map((o) => o.frame)))} | ≤ 300 ms |`);
+
+  // … and in the UI: click its card → first preview frame on screen.
+  const opens = [];
+  for (let k = 0; k < 3; k++) {
+    await page.reload();
+    await page.getByTestId('project-card').nth(1).waitFor();
+    await page.waitForTimeout(1000);
+    assert(await page.evaluate(INSTRUMENT), 'instrumented');
+    opens.push(await page.evaluate(`(${OPEN_TO_FIRST_FRAME('Stress')})()`));
+    await page.getByTestId('composer').waitFor();
+    await page.getByTestId('back').click();
+    await page.waitForTimeout(300);
+  }
+  console.log(`| open the 5,000-message project, Chromium UI: click → first preview frame on screen (${opens.length} runs) | **${ms(median(opens.map((o) => o.onScreen)))}** median | painted ${ms(median(opens.map((o) => o.painted)))}; runs ${opens.map((o) => o.onScreen.toFixed(0)).join(', ')} ms | ≤ 300 ms |`);
 } finally {
   await browser.close();
   api.stop();
+  rmSync(samples, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end suites: a throwaway library served by `chatframe-api`,
 // assertions, ffprobe.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,3 +66,109 @@ export const CANVAS_HASH = `(() => {
   for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
   return c.width + 'x' + c.height + ':' + (h >>> 0).toString(16);
 })()`;
+
+/**
+ * The real app under its own Xvfb display through tauri-driver (plain W3C WebDriver over HTTP).
+ * `env` reaches the app (tauri-driver → WebKitWebDriver → app). Ports and display differ from
+ * webdriver.mjs's defaults so the suites can run side by side. Resolves to
+ * { session(), appPids(), stop() }; each `session()` launches the app once more.
+ */
+export async function startAppDriver({ app, env = {}, display = ':96', port = 4450 }) {
+  const procs = [];
+  const run = (cmd, args, extra = {}) => {
+    const p = spawn(cmd, args, { stdio: 'ignore', env: { ...process.env, ...extra } });
+    procs.push(p);
+    return p;
+  };
+  run('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
+  await new Promise((r) => setTimeout(r, 800));
+  run('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    DISPLAY: display,
+    GDK_BACKEND: 'x11',
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    WEBKIT_DISABLE_DMABUF_RENDERER: '1',
+    LIBGL_ALWAYS_SOFTWARE: '1',
+    ...env,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await until('tauri-driver', () => fetch(`${base}/status`).then(() => true, () => false), 20000);
+  const wd = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const j = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(j.value ?? j).slice(0, 400)}`);
+    return j.value;
+  };
+  const sessions = [];
+  return {
+    /** Launches the app; resolves to helpers bound to the new WebDriver session. */
+    async session() {
+      const requested = Date.now();
+      const { sessionId } = await wd('POST', '/session', {
+        capabilities: { alwaysMatch: { 'tauri:options': { application: app } } },
+      });
+      sessions.push(sessionId);
+      const s = (p) => `/session/${sessionId}${p}`;
+      const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+      const find = async (css) => {
+        const el = await wd('POST', s('/element'), { using: 'css selector', value: css });
+        return el['element-6066-11e4-a452-ef4f61a8e4fc'] ?? el.ELEMENT ?? Object.values(el)[0];
+      };
+      const keys = (...values) =>
+        wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: values.flat() }] });
+      return {
+        id: sessionId,
+        requested,
+        exec,
+        /** Runs `body` (an async function's source taking no arguments) and resolves to its value. */
+        execAsync: (body, timeoutMs = 120000) =>
+          wd('POST', s('/timeouts'), { script: timeoutMs }).then(() =>
+            wd('POST', s('/execute/async'), {
+              script: `const done = arguments[arguments.length - 1];
+                (${body})().then((v) => done({ ok: v }), (e) => done({ err: String(e && e.stack || e) }));`,
+              args: [],
+            }).then((r) => {
+              if (r.err) throw new Error(r.err);
+              return r.ok;
+            }),
+          ),
+        count: (css) => exec(`return document.querySelectorAll(arguments[0]).length`, [css]),
+        click: async (css) => wd('POST', s(`/element/${await find(css)}/click`), {}),
+        type: async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text }),
+        keys,
+        actions: (actions) => wd('POST', s('/actions'), { actions }),
+        close: () => wd('DELETE', s('')).catch(() => {}),
+      };
+    },
+    /** Pids of running app processes whose environment names `marker` (e.g. its library path). */
+    appPids(marker) {
+      const pids = [];
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        try {
+          const exe = readlinkSync(`/proc/${pid}/exe`);
+          if (exe !== resolve(app) && !exe.startsWith(resolve(app) + ' ')) continue;
+          if (readFileSync(`/proc/${pid}/environ`).includes(marker)) pids.push(Number(pid));
+        } catch {
+          /* gone, or not ours to read */
+        }
+      }
+      return pids;
+    },
+    async stop() {
+      for (const id of sessions) await wd('DELETE', `/session/${id}`).catch(() => {});
+      for (const p of procs.reverse()) p.kill();
+    },
+  };
+}
+
+/** WebDriver key chords: `chord([CTRL], 'z')`. */
+export const KEY = { CTRL: '\uE009', SHIFT: '\uE008', ENTER: '\uE007', TAB: '\uE004', ESC: '\uE00C' };
+export const chord = (mods, key) => [
+  ...mods.map((m) => ({ type: 'keyDown', value: m })),
+  { type: 'keyDown', value: key },
+  { type: 'keyUp', value: key },
+  ...[...mods].reverse().map((m) => ({ type: 'keyUp', value: m })),
+];
