@@ -1,0 +1,12 @@
+# Crash safety of the studio app. The API level (100 kill -9s of the real `chatframe-api` during
+# a scripted HTTP editing run) is a Rust integration test, crates/api/tests/crash.rs, run by
+# test-rust. This target is the real desktop app: keyboard edits, "Saved", kill -9, relaunch.
+
+TEST_TARGETS += test-studio-crash
+
+.PHONY: test-studio-crash
+
+test-studio-crash: deps ui-build
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+	cargo build -q --locked -p chatframe-app
+	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver-crash.mjs
