@@ -12,10 +12,12 @@ BIN := $(CARGO_TARGET_DIR)/debug
 APT_PACKAGES := ffmpeg espeak-ng pkg-config sox
 # Extra suites contributed by mk/*.mk (each a make target).
 TEST_TARGETS :=
+# What must exist before the binaries are built (mk/studio.mk adds the built UI the app embeds).
+BUILD_PREREQS :=
 
 -include mk/*.mk
 
-.PHONY: all deps test studio test-lint test-rust test-layering test-generated bench accept-goldens
+.PHONY: all deps test studio test-lint test-rust test-layering test-generated bench accept-goldens build-all
 
 all: test
 
@@ -37,13 +39,20 @@ test-lint:
 test-rust:
 	cargo test --workspace --locked
 
+## Every binary (chatframe, chatframe-api, chatframe-server, chatframe-studio) in one build with
+## the test suite's feature set. `cargo build -p X` or `cargo run -p X` alone resolves features
+## for X only and recompiles much of the dependency tree (minutes on CI), so every suite below
+## runs these binaries. A no-op after test-rust.
+build-all: $(BUILD_PREREQS)
+	cargo build -q --workspace --bins --tests --locked
+
 ## Core crates must not pull in GUI, web-framework or HTTP-client dependencies (DESIGN.md §1).
 test-layering:
 	bash scripts/check-layering.sh
 
 ## Generated files (JSON Schema, ...) must match the code that generates them.
-test-generated:
-	cargo run -q --locked -p chatframe-cli -- schema > $(CARGO_TARGET_DIR)/project.schema.json
+test-generated: build-all
+	$(BIN)/chatframe schema > $(CARGO_TARGET_DIR)/project.schema.json
 	diff -u docs/project.schema.json $(CARGO_TARGET_DIR)/project.schema.json || \
 	  { echo "docs/project.schema.json is stale: run 'cargo run -p chatframe-cli -- schema > docs/project.schema.json'"; exit 1; }
 

@@ -16,8 +16,7 @@ $(SERVER_PY_STAMP): $(SERVER_PY_REQS)
 	$(SERVER_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(SERVER_PY_REQS)
 	@touch $@
 
-test-server-py: deps $(SERVER_PY_STAMP)
-	cargo build -q --locked -p chatframe-server --bin chatframe-server
+test-server-py: deps $(SERVER_PY_STAMP) build-all
 	CHATFRAME_SERVER_BIN=$(BIN)/chatframe-server $(SERVER_VENV)/bin/python -m pytest -q -p no:cacheprovider crates/server/tests/py
 
 ## Throughput of the Cloud API (wrk on loopback); see docs/BENCHMARKS.md.

@@ -6,7 +6,6 @@ TEST_TARGETS += test-studio-crash
 
 .PHONY: test-studio-crash
 
-test-studio-crash: deps ui-build
+test-studio-crash: deps build-all
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
-	cargo build -q --locked -p chatframe-app
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver-crash.mjs

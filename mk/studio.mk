@@ -5,6 +5,8 @@
 APT_PACKAGES += libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev \
   xvfb webkit2gtk-driver chromium ffmpeg
 TEST_TARGETS += test-ui test-studio-e2e
+# The app embeds ui/dist when it is compiled, so the UI is built before the binaries.
+BUILD_PREREQS += ui-build
 
 UI_LOCK := ui/package-lock.json
 # npm install only when the lock file changes (the stamp carries its hash), so re-runs are instant.
@@ -30,16 +32,14 @@ bindings:
 	cargo run -q --locked -p chatframe-api -- bindings > ui/src/lib/bindings/api.ts
 
 ## Fails when ui/src/lib/bindings/api.ts no longer matches the Rust types.
-check-bindings:
-	cargo run -q --locked -p chatframe-api -- bindings > $(CARGO_TARGET_DIR)/api.ts
+check-bindings: build-all
+	$(API_BIN) bindings > $(CARGO_TARGET_DIR)/api.ts
 	diff -u ui/src/lib/bindings/api.ts $(CARGO_TARGET_DIR)/api.ts || \
 	  { echo "ui/src/lib/bindings/api.ts is stale: run 'make bindings'"; exit 1; }
 
 test-ui: deps ui-deps check-bindings
 	cd ui && npx vitest run
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine
-	$(MAKE) --no-print-directory ui-build
-	cargo build -q --locked -p chatframe-api
 	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/playwright.mjs
 
 ## Builds the UI and the desktop app, then opens it.
@@ -48,9 +48,8 @@ studio-app: deps ui-build
 	$(APP_BIN)
 
 ## WebDriver end-to-end against the real app under Xvfb (tauri-driver + WebKitWebDriver).
-test-studio-e2e: deps ui-build
+test-studio-e2e: deps build-all
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
-	cargo build -q --locked -p chatframe-app
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver.mjs
 
 ## Screenshots of the real app under Xvfb into docs/screenshots/.
