@@ -82,33 +82,77 @@ pub fn rgba_to_yuv420p(rgba: &[u8], width: u32, height: u32, out: &mut [u8]) {
     }
 }
 
-/// Two source rows -> two luma rows and one chroma row. Split out so the opaque fast path
-/// (checked per 2×2 block) stays a tight, vectorizable loop.
+/// Two source rows -> two luma rows and one chroma row. Most row pairs of a chat frame are fully
+/// opaque; those take branch-free loops the compiler vectorizes (the per-block alpha check
+/// below does not), the rest the general path. Both give identical values for opaque pixels.
 #[inline(always)]
 fn convert_row_pair(top: &[u8], bottom: &[u8], y_top: &mut [u8], y_bottom: &mut [u8], us: &mut [u8], vs: &mut [u8]) {
+    if is_opaque(top) && is_opaque(bottom) {
+        convert_opaque_row_pair(top, bottom, y_top, y_bottom, us, vs);
+    } else {
+        convert_mixed_row_pair(top, bottom, y_top, y_bottom, us, vs);
+    }
+}
+
+/// True when every pixel of the row has alpha 255 (an AND over the alpha bytes, no early exit,
+/// so it vectorizes).
+#[inline(always)]
+fn is_opaque(row: &[u8]) -> bool {
+    row.chunks_exact(4).fold(255u8, |a, p| a & p[3]) == 255
+}
+
+#[inline(always)]
+fn luma_row(src: &[u8], dst: &mut [u8]) {
+    for (p, y) in src.chunks_exact(4).zip(dst.iter_mut()) {
+        *y = luma(i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
+    }
+}
+
+#[inline(always)]
+fn chroma(r: i32, g: i32, b: i32) -> (u8, u8) {
+    // Sums of four pixels: shift by 18 (16 fixed-point bits + divide by 4).
+    let u = (UR * r + UG * g + UB * b + (128 << 18) + (1 << 17)) >> 18;
+    let v = (VR * r + VG * g + VB * b + (128 << 18) + (1 << 17)) >> 18;
+    (u as u8, v as u8)
+}
+
+fn convert_opaque_row_pair(
+    top: &[u8],
+    bottom: &[u8],
+    y_top: &mut [u8],
+    y_bottom: &mut [u8],
+    us: &mut [u8],
+    vs: &mut [u8],
+) {
+    luma_row(top, y_top);
+    luma_row(bottom, y_bottom);
+    let blocks = top.chunks_exact(8).zip(bottom.chunks_exact(8)).zip(us.iter_mut().zip(vs.iter_mut()));
+    for ((t, b), (u, v)) in blocks {
+        let sum = |i: usize| i32::from(t[i]) + i32::from(t[i + 4]) + i32::from(b[i]) + i32::from(b[i + 4]);
+        (*u, *v) = chroma(sum(0), sum(1), sum(2));
+    }
+}
+
+fn convert_mixed_row_pair(
+    top: &[u8],
+    bottom: &[u8],
+    y_top: &mut [u8],
+    y_bottom: &mut [u8],
+    us: &mut [u8],
+    vs: &mut [u8],
+) {
     let blocks = top
         .chunks_exact(8)
         .zip(bottom.chunks_exact(8))
         .zip(y_top.chunks_exact_mut(2).zip(y_bottom.chunks_exact_mut(2)))
         .zip(us.iter_mut().zip(vs.iter_mut()));
     for (((t, b), (yt, yb)), (u, v)) in blocks {
-        let opaque = t[3] & t[7] & b[3] & b[7] == 255;
-        let (p0, p1, p2, p3) = if opaque {
-            let px = |p: &[u8], i: usize| (i32::from(p[i]), i32::from(p[i + 1]), i32::from(p[i + 2]));
-            (px(t, 0), px(t, 4), px(b, 0), px(b, 4))
-        } else {
-            (straight(&t[0..4]), straight(&t[4..8]), straight(&b[0..4]), straight(&b[4..8]))
-        };
+        let (p0, p1, p2, p3) = (straight(&t[0..4]), straight(&t[4..8]), straight(&b[0..4]), straight(&b[4..8]));
         yt[0] = luma(p0.0, p0.1, p0.2);
         yt[1] = luma(p1.0, p1.1, p1.2);
         yb[0] = luma(p2.0, p2.1, p2.2);
         yb[1] = luma(p3.0, p3.1, p3.2);
-        let r = p0.0 + p1.0 + p2.0 + p3.0;
-        let g = p0.1 + p1.1 + p2.1 + p3.1;
-        let bl = p0.2 + p1.2 + p2.2 + p3.2;
-        // Sums of four pixels: shift by 18 (16 fixed-point bits + divide by 4).
-        *u = ((UR * r + UG * g + UB * bl + (128 << 18) + (1 << 17)) >> 18) as u8;
-        *v = ((VR * r + VG * g + VB * bl + (128 << 18) + (1 << 17)) >> 18) as u8;
+        (*u, *v) = chroma(p0.0 + p1.0 + p2.0 + p3.0, p0.1 + p1.1 + p2.1 + p3.1, p0.2 + p1.2 + p2.2 + p3.2);
     }
 }
 
@@ -128,6 +172,30 @@ pub fn unpremultiply(rgba: &[u8], out: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_opaque_fast_path_equals_the_general_path() {
+        // Pseudo-random opaque rows: both paths must produce the same bytes.
+        let w = 64;
+        let mut seed = 0x2545_f491_u32;
+        let mut row = || -> Vec<u8> {
+            (0..w * 4)
+                .map(|i| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    if i % 4 == 3 { 255 } else { seed as u8 }
+                })
+                .collect()
+        };
+        let (top, bottom) = (row(), row());
+        let mut fast = (vec![0; w], vec![0; w], vec![0; w / 2], vec![0; w / 2]);
+        let mut general = fast.clone();
+        convert_opaque_row_pair(&top, &bottom, &mut fast.0, &mut fast.1, &mut fast.2, &mut fast.3);
+        convert_mixed_row_pair(&top, &bottom, &mut general.0, &mut general.1, &mut general.2, &mut general.3);
+        assert_eq!(fast, general);
+        assert!(is_opaque(&top) && !is_opaque(&[0, 0, 0, 254]));
+    }
 
     fn solid(w: u32, h: u32, px: [u8; 4]) -> Vec<u8> {
         px.iter().copied().cycle().take((w * h * 4) as usize).collect()
