@@ -70,6 +70,28 @@ pub fn rgba_to_yuv420p(rgba: &[u8], width: u32, height: u32, out: &mut [u8]) {
     assert!(w % 2 == 0 && h % 2 == 0, "yuv420p needs even dimensions, got {w}x{h}");
     assert_eq!(rgba.len(), w * h * 4, "rgba buffer size");
     assert_eq!(out.len(), yuv420p_len(width, height), "yuv buffer size");
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { convert_planes_avx2(rgba, w, h, out) };
+        return;
+    }
+    convert_planes(rgba, w, h, out);
+}
+
+/// The same code compiled for AVX2. Baseline x86-64 (SSE2) has no 32-bit vector multiply, so
+/// the plain build stays scalar; with AVX2 the compiler vectorizes the opaque loops (measured:
+/// see docs/BENCHMARKS.md, Export). Integer arithmetic, so the bytes are identical.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)]
+unsafe fn convert_planes_avx2(rgba: &[u8], w: usize, h: usize, out: &mut [u8]) {
+    convert_planes(rgba, w, h, out);
+}
+
+#[inline(always)]
+fn convert_planes(rgba: &[u8], w: usize, h: usize, out: &mut [u8]) {
     let (y_plane, chroma) = out.split_at_mut(w * h);
     let (u_plane, v_plane) = chroma.split_at_mut((w / 2) * (h / 2));
     let cw = w / 2;
@@ -116,6 +138,7 @@ fn chroma(r: i32, g: i32, b: i32) -> (u8, u8) {
     (u as u8, v as u8)
 }
 
+#[inline(always)]
 fn convert_opaque_row_pair(
     top: &[u8],
     bottom: &[u8],
@@ -133,6 +156,7 @@ fn convert_opaque_row_pair(
     }
 }
 
+#[inline(always)]
 fn convert_mixed_row_pair(
     top: &[u8],
     bottom: &[u8],
