@@ -296,7 +296,7 @@ impl Session {
         if let Some(s) = self.soundtrack.as_ref().filter(|s| s.revision == self.revision) {
             return Ok(s.clone());
         }
-        let track = Arc::new(Soundtrack::mix(&self.id, self.revision, &self.project, &self.base_dir)?);
+        let track = Arc::new(Soundtrack::mix(&self.id, self.revision, &self.project, &self.timeline, &self.base_dir)?);
         self.soundtrack = Some(track.clone());
         Ok(track)
     }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chatframe_audio::SAMPLE_RATE;
-use chatframe_model::{Micros, Project};
+use chatframe_model::{Micros, Project, Timeline};
 use serde::{Deserialize, Serialize};
 
 use output::TrackClock;
@@ -31,11 +31,17 @@ pub struct Soundtrack {
 }
 
 impl Soundtrack {
-    /// Mixes exactly what an export would: the export's timeline (voice notes held as long as
-    /// they play) and `chatframe_audio::mix`, so what the user hears is what the video gets.
-    pub fn mix(project_id: &str, revision: u64, project: &Project, base_dir: &Path) -> Result<Soundtrack, StudioError> {
-        let timeline = chatframe_export::timeline(project, base_dir);
-        let mix = chatframe_audio::mix(project, &timeline, base_dir)?;
+    /// Mixes exactly what an export would: `timeline` is the export's (the session keeps one,
+    /// voice notes held as long as they play) and `chatframe_audio::mix`, so what the user hears
+    /// is what the video gets.
+    pub fn mix(
+        project_id: &str,
+        revision: u64,
+        project: &Project,
+        timeline: &Timeline,
+        base_dir: &Path,
+    ) -> Result<Soundtrack, StudioError> {
+        let mix = chatframe_audio::mix(project, timeline, base_dir)?;
         Ok(Soundtrack {
             project: project_id.to_string(),
             revision,

@@ -13,7 +13,8 @@ const MS: Micros = 1000;
 fn soundtrack(id: &str, revision: u64) -> Arc<Soundtrack> {
     let project = chatframe_model::starter_project("Playback");
     let dir = std::env::temp_dir();
-    Arc::new(Soundtrack::mix(id, revision, &project, &dir).expect("the starter project mixes"))
+    let timeline = chatframe_export::timeline(&project, &dir);
+    Arc::new(Soundtrack::mix(id, revision, &project, &timeline, &dir).expect("the starter project mixes"))
 }
 
 fn silent() -> Playback {
