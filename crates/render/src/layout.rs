@@ -57,6 +57,7 @@ pub struct Block {
     pub hash: u64,
     pub side: BlockSide,
     /// Space above the block (larger between senders than within a group).
+    /// Whole pixels, like `height`, so positions summed from either end of the chat agree.
     pub gap_before: f32,
     /// Block height in pixels.
     pub height: f32,
@@ -126,9 +127,9 @@ pub fn measure(
     let gap_before = if i == 0 {
         0.0
     } else if first {
-        t.gap_other * s
+        (t.gap_other * s).round()
     } else {
-        t.gap_same * s
+        (t.gap_same * s).round()
     };
 
     let key = block_key(ctx, i);
@@ -371,7 +372,7 @@ fn measure_center(ctx: &LayoutCtx<'_>, fonts: &mut Fonts, m: &Message, gap_befor
     Block {
         hash,
         side: BlockSide::Center,
-        gap_before: gap_before.max(6.0 * s),
+        gap_before: gap_before.max((6.0 * s).round()),
         height: (h + top * 2.0).ceil(),
         x0: 0.0,
         width: g.screen_w,

@@ -8,6 +8,7 @@
 mod anim;
 mod background;
 mod block;
+mod blocks;
 mod chrome;
 mod error;
 mod fonts;
@@ -29,13 +30,14 @@ pub use error::RenderError;
 pub use scene::Scene;
 pub use tiny_skia::Pixmap;
 
+use crate::blocks::Blocks;
 use crate::chrome::HeaderInfo;
 use crate::fonts::{Fonts, TextStyle};
 use crate::geometry::Geometry;
 use crate::images::ImageCache;
 use crate::layout::{Block, LayoutCtx};
 use crate::paint::{Rgba, composite, copy_rows};
-use crate::scene::{ListLayout, SceneInput};
+use crate::scene::{ListMetrics, SceneInput};
 use crate::theme::{TailAt, ThemeSpec};
 
 /// Rasterized blocks kept at most (about 60 MB at 1080p); visible ones are re-created on demand.
@@ -51,10 +53,9 @@ pub struct Renderer {
     geo: Geometry,
     fonts: Fonts,
     images: ImageCache,
-    /// Measured blocks by content key, reused across edits.
-    measured: HashMap<u64, Arc<Block>>,
-    blocks: Vec<Arc<Block>>,
-    list: ListLayout,
+    /// Message blocks, measured when a frame first shows them and reused across edits.
+    blocks: Blocks,
+    list: ListMetrics,
     base: Pixmap,
     base_key: Option<u64>,
     corners: Vec<(i32, i32, Pixmap)>,
@@ -71,7 +72,8 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Prepares a renderer: builds the timeline, decodes images, lays out every message once.
+    /// Prepares a renderer: builds the timeline and decodes images. Messages are laid out
+    /// when a frame first shows them, so opening a long chat costs no more than a short one.
     /// `base_dir` resolves relative media paths.
     pub fn new(project: Project, base_dir: &Path) -> Result<Self, RenderError> {
         let timeline = Timeline::build(&project);
@@ -91,9 +93,8 @@ impl Renderer {
             geo,
             fonts: Fonts::new(),
             images: ImageCache::default(),
-            measured: HashMap::new(),
-            blocks: Vec::new(),
-            list: ListLayout::new(&[], 0.0, 0.0),
+            blocks: Blocks::default(),
+            list: ListMetrics { typing_h: 0.0, pad: 0.0 },
             base: one(),
             base_key: None,
             corners: Vec::new(),
@@ -113,8 +114,9 @@ impl Renderer {
     }
 
     /// Switches to an edited version of the project, keeping the caches: only messages whose
-    /// content, neighbours or look changed are measured and rasterized again, so an edit costs
-    /// about one new bubble. On error the renderer is left exactly as it was.
+    /// content, neighbours or look changed are measured and rasterized again (when a frame
+    /// shows them), so an edit costs about one new bubble. On error the renderer is left
+    /// exactly as it was.
     pub fn update(&mut self, project: Project) -> Result<(), RenderError> {
         let timeline = Timeline::build(&project);
         self.update_with_timeline(project, timeline)
@@ -132,17 +134,8 @@ impl Renderer {
         // Every referenced image is decoded up front so a bad file fails here, with its field,
         // rather than halfway through an export.
         check_images(&project, &base_dir, &mut self.images)?;
-        let group = project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
+        let group = is_group(&project);
         let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir: &base_dir, group };
-        let mut blocks = Vec::with_capacity(project.messages.len());
-        for i in 0..project.messages.len() {
-            let key = layout::block_key(&ctx, i);
-            let block = match self.measured.get(&key) {
-                Some(b) => b.clone(),
-                None => Arc::new(layout::measure(&ctx, &mut self.fonts, &mut self.images, i)?),
-            };
-            blocks.push(block);
-        }
         let base_key = {
             let mut hsh = std::collections::hash_map::DefaultHasher::new();
             (format!("{:?}", project.canvas.background), theme.platform, theme.dark, w, h, geo.list_top.to_bits())
@@ -174,11 +167,8 @@ impl Renderer {
             self.base = base;
             self.base_key = Some(base_key);
         }
-        // Keep only the measurements in use, so memory does not grow with every edit.
-        self.measured = blocks.iter().map(|b| (b.hash, b.clone())).collect();
-        let typing_h = ((38.0 + theme.gap_other) * geo.s).round();
-        self.list = ListLayout::new(&blocks, typing_h, (8.0 * geo.s).round());
-        self.blocks = blocks;
+        self.blocks.reset(project.messages.len());
+        self.list = ListMetrics { typing_h: ((38.0 + theme.gap_other) * geo.s).round(), pad: (8.0 * geo.s).round() };
         if self.frame.width() != w || self.frame.height() != h {
             self.frame = Pixmap::new(w, h).expect("checked above");
         }
@@ -209,19 +199,43 @@ impl Renderer {
         (self.frame.width(), self.frame.height())
     }
 
-    /// What is on screen at `t` (positions, animation states).
-    pub fn scene(&self, t: Micros) -> Scene {
+    /// What is on screen at `t` (positions, animation states). Measures the blocks it shows
+    /// that no frame has shown before.
+    pub fn scene(&mut self, t: Micros) -> Scene {
+        let ctx = LayoutCtx {
+            project: &self.project,
+            theme: &self.theme,
+            geo: &self.geo,
+            base_dir: &self.base_dir,
+            group: is_group(&self.project),
+        };
+        let (blocks, fonts, images) = (&mut self.blocks, &mut self.fonts, &mut self.images);
         scene::scene_at(
             &SceneInput {
                 timeline: &self.timeline,
-                blocks: &self.blocks,
-                list: &self.list,
+                list: self.list,
                 geo: &self.geo,
                 theme: &self.theme,
                 messages: &self.project.messages,
             },
+            &mut |i| blocks.get(&ctx, fonts, images, i),
             t,
         )
+    }
+
+    /// Message `index`'s block, measuring it if no scene has yet.
+    fn block(&mut self, index: usize) -> Arc<Block> {
+        if let Some(b) = self.blocks.measured(index) {
+            return b.clone();
+        }
+        let ctx = LayoutCtx {
+            project: &self.project,
+            theme: &self.theme,
+            geo: &self.geo,
+            base_dir: &self.base_dir,
+            group: is_group(&self.project),
+        };
+        self.blocks.get(&ctx, &mut self.fonts, &mut self.images, index)
     }
 
     /// A key identifying the picture at `t`: two times with equal keys render identical pixels,
@@ -242,8 +256,8 @@ impl Renderer {
         self.frame.data_mut().copy_from_slice(self.base.data());
         let clip = (self.geo.list_top as i32, self.geo.list_bottom as i32);
         for item in &scene.blocks {
-            let pm = self.block_pixmap(item.index, item.last_of_group);
-            let b = &self.blocks[item.index];
+            let b = self.block(item.index);
+            let pm = self.block_pixmap(&b, item.last_of_group);
             if item.enter >= 1024 {
                 composite(&mut self.frame, &pm, item.x, item.y, 255, clip);
             } else {
@@ -270,7 +284,7 @@ impl Renderer {
         }
         for r in &scene.reactions {
             let pm = self.reaction_pixmap(r.index, r.count);
-            let b = &self.blocks[r.index];
+            let b = self.block(r.index);
             let (w, h) = (pm.width() as i32, pm.height() as i32);
             let (x, y) = match self.theme.tail {
                 TailAt::LastBottom if b.reaction_right => {
@@ -343,8 +357,7 @@ impl Renderer {
     }
 
     /// A block's pixels from the cache, rasterizing on first use.
-    fn block_pixmap(&mut self, index: usize, last: bool) -> Arc<Pixmap> {
-        let b = &self.blocks[index];
+    fn block_pixmap(&mut self, b: &Block, last: bool) -> Arc<Pixmap> {
         let key = (b.hash, last);
         if let Some(p) = self.raster.get(&key) {
             return p.clone();
@@ -436,7 +449,7 @@ impl Renderer {
         let s = self.geo.s;
         let t = &self.theme;
         let (w, h) = (62.0 * s, 38.0 * s);
-        let group = self.project.participants.iter().filter(|p| p.side == Side::Them).count() > 1;
+        let group = is_group(&self.project);
         let avatar_w = if group { (t.avatar_size + 6.0) * s } else { 0.0 };
         let mut pm = Pixmap::new((w + avatar_w + 12.0 * s).ceil() as u32, (h + 8.0 * s).ceil() as u32).expect("typing");
         let bx = avatar_w + 6.0 * s;
@@ -546,6 +559,11 @@ fn blit_layer(frame: &mut Pixmap, layer: &Pixmap, x: i32, y: i32) {
     } else {
         composite(frame, layer, x, y, 255, (0, frame.height() as i32));
     }
+}
+
+/// More than one other participant: names and avatars are shown.
+fn is_group(project: &Project) -> bool {
+    project.participants.iter().filter(|p| p.side == Side::Them).count() > 1
 }
 
 fn check_images(project: &Project, base: &Path, images: &mut ImageCache) -> Result<(), RenderError> {

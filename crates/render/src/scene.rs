@@ -1,8 +1,9 @@
 //! The scene at time t: which blocks are visible where, how far each entrance animation has
-//! run, the typing indicator, reactions and the chrome state. Computing it is cheap (binary
-//! searches over prefix sums), and its hash identifies the frame's pixels.
+//! run, the typing indicator, reactions and the chrome state. Computing it is cheap (it looks
+//! only at the blocks near the newest message), and its hash identifies the frame's pixels.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chatframe_model::{Micros, Timeline, TypingStyle};
 
@@ -64,57 +65,51 @@ impl Scene {
     }
 }
 
-/// Vertical layout of the whole conversation in content space.
-pub struct ListLayout {
-    /// Top of each block (after its gap) in content pixels.
-    pub tops: Vec<f32>,
-    /// Content height with all blocks shown.
-    pub bottoms: Vec<f32>,
+/// Vertical metrics of the message list that do not depend on its messages.
+#[derive(Debug, Clone, Copy)]
+pub struct ListMetrics {
     /// Height the typing bubble takes (incl. its gap).
     pub typing_h: f32,
     pub pad: f32,
 }
 
-impl ListLayout {
-    pub fn new(blocks: &[std::sync::Arc<Block>], typing_h: f32, pad: f32) -> ListLayout {
-        let mut tops = Vec::with_capacity(blocks.len());
-        let mut bottoms = Vec::with_capacity(blocks.len());
-        let mut y = 0.0f32;
-        for b in blocks {
-            y += b.gap_before;
-            tops.push(y);
-            y += b.height;
-            bottoms.push(y);
-        }
-        ListLayout { tops, bottoms, typing_h, pad }
-    }
-}
-
 pub struct SceneInput<'a> {
     pub timeline: &'a Timeline,
-    pub blocks: &'a [std::sync::Arc<Block>],
-    pub list: &'a ListLayout,
+    pub list: ListMetrics,
     pub geo: &'a Geometry,
     pub theme: &'a ThemeSpec,
     pub messages: &'a [chatframe_model::Message],
 }
 
-pub fn scene_at(inp: &SceneInput<'_>, t: Micros) -> Scene {
+/// Rounds halves up: `round_up(n + x) == n + round_up(x)` for whole `n`, which lets positions
+/// be computed relative to the end of the conversation and agree with absolute ones.
+fn round_up(x: f32) -> f32 {
+    (x + 0.5).floor()
+}
+
+/// The scene at `t`. `block(j)` gives message `j`'s measured block; only the blocks on screen
+/// (and the few still scrolling in) are asked for, walking up from the newest, so the cost
+/// follows what is visible, not the length of the conversation.
+pub fn scene_at(inp: &SceneInput<'_>, block: &mut dyn FnMut(usize) -> Arc<Block>, t: Micros) -> Scene {
     let tl = inp.timeline;
     let g = inp.geo;
     let list = inp.list;
     let appeared = tl.last_appeared(t).map_or(0, |i| i + 1);
 
-    // Content height: everything that has appeared, with the newest entries still easing in.
-    let mut content = if appeared > 0 { list.bottoms[appeared - 1] } else { 0.0 };
+    // Positions are relative to `end`, the bottom of the newest appeared block in content
+    // space (block heights and gaps are whole pixels, so `end` is too).
+    // Content height (relative): everything that has appeared, the newest still easing in.
+    let mut content = 0.0f32;
     for j in (0..appeared).rev() {
         let e = &tl.entries[j];
         if t - e.appear >= anim::SCROLL {
             break;
         }
-        let full = inp.blocks[j].height + inp.blocks[j].gap_before;
-        // A bubble that replaces a typing indicator grows from the indicator's height.
-        let from = if matches!(e.typing, Some((_, TypingStyle::Indicator))) { list.typing_h.min(full) } else { 0.0 };
+        let b = block(j);
+        let full = b.height + b.gap_before;
+        // A bubble that replaces a typing indicator grows (or shrinks) from the indicator's
+        // height, so the chat never jumps when a short bubble replaces the taller indicator.
+        let from = if matches!(e.typing, Some((_, TypingStyle::Indicator))) { list.typing_h } else { 0.0 };
         let p = anim::ease_out_cubic(anim::progress(t, e.appear, anim::SCROLL));
         content -= (full - from) * (1.0 - p);
     }
@@ -129,19 +124,35 @@ pub fn scene_at(inp: &SceneInput<'_>, t: Micros) -> Scene {
         content += list.typing_h * p;
     }
     let viewport = g.list_height() - 2.0 * list.pad;
-    let scroll = (content - viewport).max(0.0).round();
-    let origin = g.list_top + list.pad - scroll;
+    // The scroll offset (relative) if the content overflows the viewport.
+    let scrolled = round_up(content - viewport);
 
-    // Visible range by binary search: cost does not grow with conversation length.
-    let first = list.bottoms[..appeared].partition_point(|&b| b < scroll - 1.0);
-    let mut blocks = Vec::new();
-    let mut reactions = Vec::new();
-    for j in first..appeared {
-        let top = list.tops[j];
-        if top > scroll + viewport + list.pad * 2.0 {
+    // Walk up from the newest block until one ends above the viewport. If the walk reaches
+    // the first message, the whole content is known and may not overflow at all.
+    let mut shown: Vec<(usize, f32, Arc<Block>)> = Vec::new();
+    let mut above = 0.0f32;
+    let mut reached_top = true;
+    for j in (0..appeared).rev() {
+        if -above < scrolled - 1.0 {
+            reached_top = false;
             break;
         }
-        let b = &inp.blocks[j];
+        let b = block(j);
+        above += b.height;
+        shown.push((j, -above, b.clone()));
+        above += b.gap_before;
+    }
+    // `shift` = scroll offset - end: what turns a relative position into a screen one. When the
+    // walk reached the top, `above` is `end`, and content that fits is not scrolled at all.
+    let shift = if reached_top && above + content - viewport <= 0.0 { -above } else { scrolled };
+    let origin = g.list_top + list.pad - shift;
+
+    let mut blocks = Vec::new();
+    let mut reactions = Vec::new();
+    for (j, top, b) in shown.into_iter().rev() {
+        if top > shift + viewport + list.pad * 2.0 {
+            break;
+        }
         let e = &tl.entries[j];
         let next_same_shown = j + 1 < appeared && same_group(&inp.messages[j], &inp.messages[j + 1]);
         let y = (origin + top).round() as i32;

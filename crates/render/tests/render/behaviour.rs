@@ -61,8 +61,8 @@ fn the_chat_scrolls_as_it_grows() {
 #[test]
 fn typing_shows_dots_for_them_and_text_in_the_input_bar_for_me() {
     let p = super::fixture(Platform::Imessage, Appearance::Light, false);
-    let r = renderer(p.clone());
-    let tl = r.timeline();
+    let mut r = renderer(p.clone());
+    let tl = r.timeline().clone();
     let them =
         tl.entries.iter().find(|e| matches!(e.typing, Some((_, chatframe_model::TypingStyle::Indicator)))).unwrap();
     let (start, _) = them.typing.unwrap();
@@ -146,6 +146,54 @@ fn five_thousand_messages_render_only_the_visible_ones() {
     assert!(scene.blocks.len() < 20);
     assert!(scene.blocks.iter().all(|b| b.index > 4900));
     r.render(end);
+}
+
+#[test]
+fn a_long_chat_draws_the_same_frame_whatever_was_drawn_before() {
+    // Blocks are measured when first shown and positioned from the newest message up, so a
+    // frame must not depend on which frames (and blocks) came before it.
+    let mut p = super::fixture(Platform::Whatsapp, Appearance::Dark, true);
+    let base = p.messages.clone();
+    p.messages = (0..600)
+        .map(|i| {
+            let mut m = base[1 + i % (base.len() - 1)].clone();
+            m.id = format!("m{i}");
+            m
+        })
+        .collect();
+    let mut scrubbed = renderer(p.clone());
+    let end = scrubbed.timeline().duration - 1;
+    let times = [end, 2 * SECOND, end / 2, end / 3 + 137 * MS, 5 * SECOND];
+    for t in times.iter().rev() {
+        scrubbed.render(*t);
+    }
+    for t in times {
+        let mut fresh = renderer(p.clone());
+        assert_eq!(fresh.scene(t), scrubbed.scene(t), "scene at {t}");
+        assert_eq!(fresh.render(t).data(), scrubbed.render(t).data(), "pixels at {t}");
+    }
+}
+
+#[test]
+fn settled_bubbles_never_jump_down() {
+    // Across the moment the chat first overflows the screen (positions switch from counting
+    // from the top to counting from the newest message) nothing may jump. The chat only grows,
+    // except when a bubble smaller than the typing indicator replaces it: then it eases down.
+    let p = super::fixture(Platform::Imessage, Appearance::Light, false);
+    let mut r = renderer(p);
+    let tl = r.timeline().clone();
+    let mut last: std::collections::HashMap<usize, i32> = Default::default();
+    for n in 0..tl.frame_count() {
+        let scene = r.scene(tl.frame_time(n));
+        let mut now = std::collections::HashMap::new();
+        for b in scene.blocks.iter().filter(|b| b.enter >= 1024) {
+            if let Some(&y) = last.get(&b.index) {
+                assert!(b.y <= y + 2, "frame {n}: message {} moved down from {y} to {}", b.index, b.y);
+            }
+            now.insert(b.index, b.y);
+        }
+        last = now;
+    }
 }
 
 #[test]
