@@ -1,7 +1,8 @@
 // The editor's view of one open project. The document itself lives in Rust: every change is an
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
 import type { Backend } from './backend';
-import type { EditOp, EditResult, Message, Participant, PlaybackState, SessionState } from './bindings/api';
+import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
+import { addedIds, patchMessages, touchesMoreThanMessages } from './patch';
 import { notifyError } from './toasts.svelte';
 import { clamp } from './time';
 
@@ -10,7 +11,11 @@ export const metrics = { editToFrameMs: [] as number[], scrubFrameMs: [] as numb
 (globalThis as unknown as { __chatframeMetrics: typeof metrics }).__chatframeMetrics = metrics;
 
 export class EditorStore {
-  state = $state<SessionState | null>(null);
+  /** The acknowledged document. Raw (not deeply reactive): it is replaced, never mutated, so a
+   * 5,000-message chat costs no proxies and unchanged messages keep their identity. */
+  state = $state.raw<SessionState | null>(null);
+  /** Where each message sits on the timeline; refreshed after the frame of an edit is painted. */
+  markers = $state.raw<Marker[]>([]);
   time = $state(0);
   playing = $state(false);
   /** Playback has no sound (no audio device): the transport keeps time on the monotonic clock. */
@@ -27,6 +32,9 @@ export class EditorStore {
   /** Edits sent and not yet acknowledged (durable); the header shows "Saving…" meanwhile. */
   pending = $state(0);
   private queue: Promise<unknown> = Promise.resolve();
+  private markerWanted = 0;
+  private markerLoading = false;
+  private paintWaiters: (() => void)[] = [];
 
   constructor(
     public backend: Backend,
@@ -52,6 +60,7 @@ export class EditorStore {
 
   async load() {
     this.state = await this.backend.openProject(this.id);
+    this.markers = this.state.markers;
     this.revision = this.state.revision;
     if (!this.sender || !this.participant(this.sender)) {
       this.sender = this.participants.find((p) => p.side === 'me')?.id ?? this.participants[0]?.id ?? null;
@@ -67,21 +76,77 @@ export class EditorStore {
     return run;
   }
 
-  private async after(result: EditResult | null) {
-    if (!result) return;
+  /**
+   * Takes an acknowledged change into the editor: the message list is patched from the result's
+   * changes (a refetch only when the change reaches beyond messages), and the preview is asked
+   * for exactly one frame, at the new message when `follow` is set. Markers come afterwards.
+   */
+  private async after(result: EditResult | null, follow = false) {
+    if (!result || !this.state) return;
     // The backend stopped playback with the change (it would play the old document).
     this.playing = false;
-    // Bump first: the preview asks for its frame while the new state is still on its way.
+    const c = result.changes;
+    const before = this.messages;
+    const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
+    let time = this.time;
+    const added = follow ? addedIds(before, c).at(-1) : undefined;
+    if (added) {
+      try {
+        time = await this.backend.seekToMessage(this.id, added);
+      } catch (e) {
+        notifyError(e);
+      }
+    }
+    if (messages) {
+      const { revision, canUndo, canRedo, durationUs } = result;
+      this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };
+    }
+    // Time and revision change together: the preview requests one frame, for both.
+    this.time = clamp(time, 0, result.durationUs);
     this.revision = result.revision;
-    await this.load();
+    if (!messages) await this.load();
+    this.refreshMarkers();
   }
 
-  /** Applies an op; resolves `true` once it is durable, `false` (with a notice) when refused. */
-  apply(op: EditOp): Promise<boolean> {
+  /** Called by the preview after it paints a frame. */
+  painted() {
+    const waiters = this.paintWaiters;
+    this.paintWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Refetches the markers once the edit's frame is on screen (or after 250 ms), so they never
+   * compete with it; edits arriving meanwhile share one fetch. */
+  private refreshMarkers() {
+    this.markerWanted++;
+    if (this.markerLoading) return;
+    this.markerLoading = true;
+    const run = async () => {
+      await new Promise<void>((done) => {
+        this.paintWaiters.push(done);
+        setTimeout(done, 250);
+      });
+      for (;;) {
+        const wanted = this.markerWanted;
+        try {
+          this.markers = await this.backend.markers(this.id);
+        } catch {
+          // The next edit (or reopening) fetches them again; the timeline keeps the old ones.
+        }
+        if (wanted === this.markerWanted) break;
+      }
+      this.markerLoading = false;
+    };
+    run();
+  }
+
+  /** Applies an op; resolves `true` once it is durable, `false` (with a notice) when refused.
+   * With `follow`, the preview moves to the message the op added. */
+  apply(op: EditOp, follow = false): Promise<boolean> {
     return this.serial(async () => {
       try {
         this.editStarted = performance.now();
-        await this.after(await this.backend.apply(this.id, op));
+        await this.after(await this.backend.apply(this.id, op), follow);
         return true;
       } catch (e) {
         this.editStarted = null;
@@ -118,17 +183,14 @@ export class EditorStore {
     const sel = this.selected ? this.messages.findIndex((m) => m.id === this.selected) : -1;
     const index = sel >= 0 && sel < this.messages.length - 1 ? sel + 1 : null;
     const before = new Set(this.messages.map((m) => m.id));
-    const ok = await this.apply({ op: 'addMessage', index, message: { id: '', ...message } as Message });
-    if (!ok) return;
+    const ok = await this.apply({ op: 'addMessage', index, message: { id: '', ...message } as Message }, true);
+    if (!ok || index === null) return;
     const added = this.messages.find((m) => !before.has(m.id ?? ''));
-    if (added?.id) {
-      if (index !== null) this.selected = added.id;
-      await this.seekTo(added.id);
-    }
+    if (added?.id) this.selected = added.id;
   }
 
   nextSender() {
-    const ps = this.participants.filter((p) => true);
+    const ps = this.participants;
     if (!ps.length) return;
     const i = ps.findIndex((p) => p.id === this.sender);
     this.sender = ps[(i + 1) % ps.length].id;

@@ -64,10 +64,10 @@ try {
   // --- Edit → frame on screen: messages typed in the composer, Enter sends. ---
   await w.exec(`return ${RESET}`);
   for (let i = 0; i < EDITS; i++) {
-    const n = await w.count('[data-testid=message]');
+    const n = await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count");
     await w.type('[data-testid=composer]', `benchmark message ${i}`);
     await w.keys(chord([], KEY.ENTER));
-    await until('added', async () => (await w.count('[data-testid=message]')) === n + 1);
+    await until('added', async () => (await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count")) === n + 1);
     await new Promise((r) => setTimeout(r, 150));
   }
   await new Promise((r) => setTimeout(r, 300));

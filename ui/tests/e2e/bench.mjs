@@ -35,10 +35,10 @@ try {
   assert(await page.evaluate(INSTRUMENT), 'the UI exposes __chatframeMetrics');
   await page.evaluate(RESET);
   for (let i = 0; i < 30; i++) {
-    const n = await page.getByTestId('message').count();
+    const n = await page.getByTestId('message-list').getAttribute('data-count').then(Number);
     await composer.fill(`benchmark message ${i}`);
     await composer.press('Enter');
-    await until('added', async () => (await page.getByTestId('message').count()) === n + 1);
+    await until('added', async () => (await page.getByTestId('message-list').getAttribute('data-count').then(Number)) === n + 1);
     await page.waitForTimeout(150);
   }
   await page.waitForTimeout(300);

@@ -1,6 +1,7 @@
 // The studio UI in Debian's Chromium against `chatframe-api` (the HTTP backend): create a
 // project, write ten messages by keyboard, watch the preview change, undo/redo, export an MP4 and
 // check it with ffprobe, then library chores (rename, duplicate, trash, restore, search).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -186,6 +187,31 @@ try {
   const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
   assert(json.suggestedFilename().endsWith('.chatframe.json') && doc.messages.length === sample.messages.length, 'document saved');
   console.log('playwright: project files passed');
+
+  // A 5,000-message chat: only the rows in view are in the DOM, the list scrolls to any message,
+  // and an edit at the end patches the list without reloading it.
+  await page.getByTestId('back').click();
+  const long = execFileSync('python3', ['../assets/samples/gen_stress.py', '5000']);
+  await page.getByTestId('import-file').setInputFiles({ name: 'long.chatframe.json', mimeType: 'application/json', buffer: long });
+  const longCard = page.getByTestId('project-card').filter({ hasText: JSON.parse(long).name });
+  await until('long chat imported', async () => (await longCard.count()) === 1);
+  await longCard.dblclick();
+  const list = page.getByTestId('message-list');
+  await until('long chat open', async () => (await list.getAttribute('data-count')) === '5000');
+  const rendered = await page.getByTestId('message').count();
+  assert(rendered > 5 && rendered < 150, `rows in the DOM: ${rendered} of 5000`);
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await until('last row rendered', async () => {
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    return (await page.getByTestId('message').last().textContent()).includes(JSON.parse(long).messages[4999].text);
+  });
+  await page.getByTestId('message').last().click();
+  if (process.env.CHATFRAME_SHOTS) await page.screenshot({ path: `${process.env.CHATFRAME_SHOTS}/long-chat.png` });
+  await until('seek to the last message', async () => (await page.getByTestId('time').textContent()).startsWith('70:'));
+  await page.keyboard.press('Delete');
+  await until('deleted', async () => (await list.getAttribute('data-count')) === '4999');
+  assert((await page.getByTestId('message').count()) < 150, 'still windowed after an edit');
+  console.log(`playwright: long chat passed (${rendered} rows rendered of 5000)`);
   console.log('playwright: studio UI passed');
 } catch (e) {
   failed = true;

@@ -95,6 +95,9 @@ export class HttpBackend implements Backend {
     const r = await this.call<{ timeUs: number }>('GET', `/projects/${id}/seek/${encodeURIComponent(messageId)}`);
     return r.timeUs;
   }
+  markers(id: string) {
+    return this.call<import('../bindings/api').Marker[]>('GET', `/projects/${id}/markers`);
+  }
   frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null> {
     return this.frames.request(id, timeUs, maxWidth);
   }

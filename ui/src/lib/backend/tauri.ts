@@ -12,6 +12,7 @@ import type {
   EditResult,
   ExportJob,
   ExportRequest,
+  Marker,
   MediaInfo,
   PlaybackState,
   ProjectSummary,
@@ -92,6 +93,9 @@ export class TauriBackend implements Backend {
   }
   seekToMessage(id: string, message: string) {
     return call<number>('seek_to_message', { id, message });
+  }
+  markers(id: string) {
+    return call<Marker[]>('markers', { id });
   }
   async frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null> {
     if (localStorage.getItem('previewTransport') === 'ipc') {

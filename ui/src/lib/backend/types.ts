@@ -7,6 +7,7 @@ import type {
   EditResult,
   ExportJob,
   ExportRequest,
+  Marker,
   MediaInfo,
   PlaybackState,
   ProjectSummary,
@@ -49,6 +50,8 @@ export interface Backend {
   undo(id: string): Promise<EditResult | null>;
   redo(id: string): Promise<EditResult | null>;
   seekToMessage(id: string, messageId: string): Promise<number>;
+  /** Where each message sits on the timeline now. */
+  markers(id: string): Promise<Marker[]>;
   /** The frame at `timeUs`, no wider than `maxWidth`. Latest request wins while one is in flight. */
   frame(id: string, timeUs: number, maxWidth: number): Promise<Frame | null>;
   /** Plays the soundtrack from `fromUs` (or from where it was); mixes it first after an edit. */

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Changes, Message } from './bindings/api';
+import { addedIds, patchMessages, touchesMoreThanMessages } from './patch';
+
+const msg = (id: string, text = id): Message => ({ id, text }) as Message;
+const none: Changes = {
+  messages: [],
+  removedMessages: [],
+  order: false,
+  participants: false,
+  theme: false,
+  canvas: false,
+  timing: false,
+  audio: false,
+  name: false,
+};
+const ids = (ms: Message[] | null) => ms?.map((m) => m.id).join(',');
+
+describe('patchMessages', () => {
+  const list = ['a', 'b', 'c', 'd'].map((id) => msg(id));
+
+  it('edits in place and keeps the other messages as they were', () => {
+    const out = patchMessages(list, { ...none, messages: [{ index: 2, message: msg('c', 'new') }] })!;
+    expect(ids(out)).toBe('a,b,c,d');
+    expect(out[2].text).toBe('new');
+    expect(out[0]).toBe(list[0]);
+    expect(out[3]).toBe(list[3]);
+  });
+
+  it('inserts, appends and deletes', () => {
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 1, message: msg('x') }] }))).toBe(
+      'a,x,b,c,d',
+    );
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 4, message: msg('x') }] }))).toBe(
+      'a,b,c,d,x',
+    );
+    expect(ids(patchMessages(list, { ...none, order: true, removedMessages: ['b', 'd'] }))).toBe('a,c');
+  });
+
+  it('moves a message up or down', () => {
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 0, message: msg('c') }] }))).toBe(
+      'c,a,b,d',
+    );
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 3, message: msg('a') }] }))).toBe(
+      'b,c,d,a',
+    );
+  });
+
+  it('applies a batch that adds, moves and deletes at once', () => {
+    const c: Changes = {
+      ...none,
+      order: true,
+      removedMessages: ['b'],
+      messages: [
+        { index: 0, message: msg('d') },
+        { index: 2, message: msg('y') },
+        { index: 4, message: msg('z') },
+      ],
+    };
+    expect(ids(patchMessages(list, c))).toBe('d,a,y,c,z');
+  });
+
+  it('refuses changes that do not fit the list', () => {
+    expect(patchMessages(list, { ...none, messages: [{ index: 9, message: msg('x') }] })).toBeNull();
+  });
+
+  it('finds added messages and flags edits beyond the message list', () => {
+    expect(addedIds(list, { ...none, messages: [{ index: 1, message: msg('x') }, { index: 2, message: msg('b') }] })).toEqual([
+      'x',
+    ]);
+    expect(touchesMoreThanMessages({ ...none, messages: [{ index: 0, message: msg('a') }] })).toBe(false);
+    expect(touchesMoreThanMessages({ ...none, canvas: true })).toBe(true);
+  });
+});
