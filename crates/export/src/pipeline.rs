@@ -174,6 +174,7 @@ fn feed(
     let (width, height) = renderer.size();
     let total = renderer.timeline().frame_count();
     let len = wire_len(format, width, height);
+    let mut wire = Wire::new(format, width, height);
     let mut last: Option<(u64, Frame)> = None;
     let mut reused = 0;
     for n in 0..total {
@@ -189,7 +190,7 @@ fn feed(
             }
             _ => {
                 let mut buf = encoder.buffer(len);
-                to_wire(renderer.render(t), format, &mut buf);
+                wire.convert(renderer.render(t), &mut buf);
                 let f = Arc::new(buf);
                 if let Some((_, old)) = last.replace((key, f.clone())) {
                     encoder.give_back(old);
@@ -216,6 +217,27 @@ pub fn to_wire(frame: &Pixmap, format: Format, out: &mut [u8]) {
         yuv::unpremultiply(frame.data(), out);
     } else {
         yuv::rgba_to_yuv420p(frame.data(), frame.width(), frame.height(), out);
+    }
+}
+
+/// Converts an export's frames one after the other into what ffmpeg reads, like [`to_wire`]
+/// but in sequence: yuv420p frames convert only the rows that changed since the previous frame.
+struct Wire {
+    format: Format,
+    yuv: yuv::Yuv420pStream,
+}
+
+impl Wire {
+    fn new(format: Format, width: u32, height: u32) -> Wire {
+        Wire { format, yuv: yuv::Yuv420pStream::new(width, height) }
+    }
+
+    fn convert(&mut self, frame: &Pixmap, out: &mut [u8]) {
+        if self.format.feeds_rgba() {
+            yuv::unpremultiply(frame.data(), out);
+        } else {
+            self.yuv.convert(frame.data(), out);
+        }
     }
 }
 
@@ -281,6 +303,7 @@ pub fn prerender(renderer: &mut Renderer, format: Format) -> Vec<Frame> {
     let (width, height) = renderer.size();
     let len = wire_len(format, width, height);
     let total = renderer.timeline().frame_count();
+    let mut wire = Wire::new(format, width, height);
     let mut frames: Vec<Frame> = Vec::with_capacity(total as usize);
     let mut last_key = None;
     for n in 0..total {
@@ -293,7 +316,7 @@ pub fn prerender(renderer: &mut Renderer, format: Format) -> Vec<Frame> {
             continue;
         }
         let mut buf = vec![0; len];
-        to_wire(renderer.render(t), format, &mut buf);
+        wire.convert(renderer.render(t), &mut buf);
         frames.push(Arc::new(buf));
         last_key = Some(key);
     }

@@ -92,15 +92,107 @@ unsafe fn convert_planes_avx2(rgba: &[u8], w: usize, h: usize, out: &mut [u8]) {
 
 #[inline(always)]
 fn convert_planes(rgba: &[u8], w: usize, h: usize, out: &mut [u8]) {
-    let (y_plane, chroma) = out.split_at_mut(w * h);
-    let (u_plane, v_plane) = chroma.split_at_mut((w / 2) * (h / 2));
+    let (y_plane, u_plane, v_plane) = planes(out, w, h);
     let cw = w / 2;
-
     let rows = rgba.chunks_exact(w * 8).zip(y_plane.chunks_exact_mut(w * 2));
     for ((src, ys), (us, vs)) in rows.zip(u_plane.chunks_exact_mut(cw).zip(v_plane.chunks_exact_mut(cw))) {
         let (top, bottom) = src.split_at(w * 4);
         let (y_top, y_bottom) = ys.split_at_mut(w);
         convert_row_pair(top, bottom, y_top, y_bottom, us, vs);
+    }
+}
+
+/// The Y, U and V planes of a yuv420p buffer.
+#[inline(always)]
+fn planes(buf: &mut [u8], w: usize, h: usize) -> (&mut [u8], &mut [u8], &mut [u8]) {
+    let (y_plane, chroma) = buf.split_at_mut(w * h);
+    let (u_plane, v_plane) = chroma.split_at_mut((w / 2) * (h / 2));
+    (y_plane, u_plane, v_plane)
+}
+
+/// Converts a sequence of frames (an export's), each against the previous one: a row pair
+/// whose RGBA bytes equal the previous frame's is copied from the previous output instead of
+/// converted. Between two chat frames most rows do not change (a bubble pops in, dots blink),
+/// and comparing two rows costs a fraction of converting them. The output is byte-identical
+/// to [`rgba_to_yuv420p`] of each frame.
+pub struct Yuv420pStream {
+    width: u32,
+    height: u32,
+    /// The previous frame and its conversion; empty before the first frame.
+    prev_rgba: Vec<u8>,
+    prev_yuv: Vec<u8>,
+}
+
+impl Yuv420pStream {
+    pub fn new(width: u32, height: u32) -> Self {
+        Yuv420pStream { width, height, prev_rgba: Vec::new(), prev_yuv: Vec::new() }
+    }
+
+    /// Converts the next frame of the sequence into `out` (see [`rgba_to_yuv420p`]).
+    pub fn convert(&mut self, rgba: &[u8], out: &mut [u8]) {
+        let (width, height) = (self.width, self.height);
+        if self.prev_rgba.is_empty() {
+            rgba_to_yuv420p(rgba, width, height, out);
+            self.prev_rgba = rgba.to_vec();
+            self.prev_yuv = out.to_vec();
+            return;
+        }
+        let (w, h) = (width as usize, height as usize);
+        assert_eq!(rgba.len(), w * h * 4, "rgba buffer size");
+        assert_eq!(out.len(), yuv420p_len(width, height), "yuv buffer size");
+        let (prev_rgba, prev_yuv) = (&mut self.prev_rgba[..], &mut self.prev_yuv[..]);
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { convert_changed_avx2(rgba, w, h, out, prev_rgba, prev_yuv) };
+            return;
+        }
+        convert_changed(rgba, w, h, out, prev_rgba, prev_yuv);
+    }
+}
+
+/// [`convert_changed`] compiled for AVX2, like [`convert_planes_avx2`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)]
+unsafe fn convert_changed_avx2(
+    rgba: &[u8],
+    w: usize,
+    h: usize,
+    out: &mut [u8],
+    prev_rgba: &mut [u8],
+    prev_yuv: &mut [u8],
+) {
+    convert_changed(rgba, w, h, out, prev_rgba, prev_yuv);
+}
+
+/// Converts the row pairs of `rgba` that differ from `prev_rgba` and copies the others' output
+/// from `prev_yuv`; then makes `prev_*` this frame's. One pass, pair by pair, so the compared,
+/// converted and copied bytes are still in cache.
+#[inline(always)]
+fn convert_changed(rgba: &[u8], w: usize, h: usize, out: &mut [u8], prev_rgba: &mut [u8], prev_yuv: &mut [u8]) {
+    let cw = w / 2;
+    let (y_plane, u_plane, v_plane) = planes(out, w, h);
+    let (prev_y, prev_u, prev_v) = planes(prev_yuv, w, h);
+    let rgba_rows = rgba.chunks_exact(w * 8).zip(prev_rgba.chunks_exact_mut(w * 8));
+    let y_rows = y_plane.chunks_exact_mut(w * 2).zip(prev_y.chunks_exact_mut(w * 2));
+    let u_rows = u_plane.chunks_exact_mut(cw).zip(prev_u.chunks_exact_mut(cw));
+    let v_rows = v_plane.chunks_exact_mut(cw).zip(prev_v.chunks_exact_mut(cw));
+    for (((src, old), (ys, old_ys)), ((us, old_us), (vs, old_vs))) in rgba_rows.zip(y_rows).zip(u_rows.zip(v_rows)) {
+        if src == old {
+            ys.copy_from_slice(old_ys);
+            us.copy_from_slice(old_us);
+            vs.copy_from_slice(old_vs);
+            continue;
+        }
+        let (top, bottom) = src.split_at(w * 4);
+        let (y_top, y_bottom) = ys.split_at_mut(w);
+        convert_row_pair(top, bottom, y_top, y_bottom, us, vs);
+        old.copy_from_slice(src);
+        old_ys.copy_from_slice(ys);
+        old_us.copy_from_slice(us);
+        old_vs.copy_from_slice(vs);
     }
 }
 
@@ -295,6 +387,63 @@ mod tests {
         let mut straight = [0u8; 8];
         unpremultiply(&[64, 32, 0, 128, 10, 20, 30, 255], &mut straight);
         assert_eq!(straight, [128, 64, 0, 128, 10, 20, 30, 255]);
+    }
+
+    /// Xorshift bytes: deterministic pseudo-random test frames.
+    fn noise(seed: &mut u32, n: usize) -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 17;
+                *seed ^= *seed << 5;
+                *seed as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_stream_equals_converting_every_frame_whole() {
+        // Frames that each change a random set of rows (single rows, pairs, runs, none, all) of
+        // the previous one, with opaque, translucent and transparent pixels, must give exactly
+        // the bytes of a full conversion.
+        let (w, h) = (24u32, 18u32);
+        let row = w as usize * 4;
+        let mut seed = 0x9e37_79b9_u32;
+        let mut frame = noise(&mut seed, row * h as usize);
+        let mut stream = Yuv420pStream::new(w, h);
+        for n in 0..200 {
+            let pick = noise(&mut seed, h as usize + 2);
+            for y in 0..h as usize {
+                let changed = match n % 5 {
+                    0 => pick[y] < 40,
+                    1 => pick[y / 2] < 60,
+                    2 => (usize::from(pick[h as usize]) % 9..usize::from(pick[h as usize + 1]) % 19).contains(&y),
+                    3 => false,
+                    _ => true,
+                };
+                if changed {
+                    let mut new = noise(&mut seed, row);
+                    // Mostly opaque, like chat frames; some fully transparent pixels too.
+                    for (i, a) in new.iter_mut().enumerate().skip(3).step_by(4) {
+                        *a = match i % 7 {
+                            0 => 0,
+                            1 | 2 => *a,
+                            _ => 255,
+                        };
+                    }
+                    // A change can be as small as one byte of one pixel.
+                    if pick[y].is_multiple_of(3) {
+                        new.copy_from_slice(&frame[y * row..(y + 1) * row]);
+                        let i = usize::from(pick[y]) % row;
+                        new[i] = new[i].wrapping_add(1);
+                    }
+                    frame[y * row..(y + 1) * row].copy_from_slice(&new);
+                }
+            }
+            let mut got = vec![0xee; yuv420p_len(w, h)];
+            stream.convert(&frame, &mut got);
+            assert_eq!(got, convert(&frame, w, h), "frame {n}");
+        }
     }
 
     #[test]
