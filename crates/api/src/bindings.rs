@@ -86,6 +86,7 @@ enum EditOp {
 struct MessageAt {
     index: usize,
     message: Message,
+    seek_us: i64,
 }
 
 #[allow(dead_code)]
@@ -284,7 +285,7 @@ fn _shape_checks(
         audio,
         name,
     } = changes;
-    let chatframe_studio::MessageAt { index, message } = messages.into_iter().next().expect("shape only");
+    let chatframe_studio::MessageAt { index, message, seek_us } = messages.into_iter().next().expect("shape only");
     let chatframe_studio::Marker { id, index, start_us, appear_us } = m;
     let chatframe_studio::SessionState { id, revision, project, can_undo, can_redo, duration_us, markers } = st;
     let chatframe_studio::ErrorPayload { code, message } = e;

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use chatframe_model::Project;
+use chatframe_model::{Project, Timeline};
 
 use crate::StudioError;
 use crate::ops::{Changes, EditOp, MessageAt};
+use crate::session::settled_at;
 
 /// An op as applied and the op that undoes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +50,7 @@ impl Touched {
         self.name |= other.name;
     }
 
-    pub fn into_changes(self, project: &Project) -> Changes {
+    pub fn into_changes(self, project: &Project, timeline: &Timeline) -> Changes {
         let mut changes = Changes {
             order: self.order,
             participants: self.participants,
@@ -70,7 +71,11 @@ impl Touched {
                 None => project.messages.iter().position(|m| m.id == id),
             };
             match at {
-                Some(index) => changes.messages.push(MessageAt { index, message: project.messages[index].clone() }),
+                Some(index) => changes.messages.push(MessageAt {
+                    index,
+                    message: project.messages[index].clone(),
+                    seek_us: settled_at(timeline, index),
+                }),
                 None => changes.removed_messages.push(id),
             }
         }

@@ -3,7 +3,7 @@
 //! in the journal so undo/redo survive a restart.
 
 use chatframe_model::{
-    Appearance, AudioSettings, Canvas, Header, Message, Participant, Platform, Reaction, StatusBar, Theme,
+    Appearance, AudioSettings, Canvas, Header, Message, Micros, Participant, Platform, Reaction, StatusBar, Theme,
     TimingDefaults, TimingOverride,
 };
 use serde::{Deserialize, Serialize};
@@ -112,6 +112,9 @@ pub enum EditOp {
 pub struct MessageAt {
     pub index: usize,
     pub message: Message,
+    /// When the message is on screen with its entrance settled (what `seek_to_message` gives),
+    /// so an editor can show the edit without asking again.
+    pub seek_us: Micros,
 }
 
 /// What an edit (or undo/redo) changed, so the UI updates only what it must.

@@ -250,7 +250,7 @@ impl Session {
         self.preview.invalidate();
         EditResult {
             revision: self.revision,
-            changes: touched.into_changes(&self.project),
+            changes: touched.into_changes(&self.project, &self.timeline),
             can_undo: self.can_undo(),
             can_redo: self.can_redo(),
             duration_us: self.timeline.duration,
@@ -287,8 +287,7 @@ impl Session {
             .iter()
             .position(|m| m.id == id)
             .ok_or_else(|| StudioError::op(format!("no message with id {id:?}")))?;
-        let e = &self.timeline.entries[i];
-        Ok((e.appear + SETTLED_US).min(e.hold_end.max(e.appear)).min(self.timeline.duration))
+        Ok(settled_at(&self.timeline, i))
     }
 
     /// The soundtrack at the current revision, mixed on first use after each change.
@@ -305,6 +304,12 @@ impl Session {
     pub fn preview_frame(&mut self, t: Micros, max_width: u32) -> Result<crate::PreviewFrame, StudioError> {
         self.preview.frame(&self.project, &self.timeline, &self.base_dir, t, max_width)
     }
+}
+
+/// When message `i` is on screen with its entrance animation settled.
+pub(crate) fn settled_at(timeline: &Timeline, i: usize) -> Micros {
+    let e = &timeline.entries[i];
+    (e.appear + SETTLED_US).min(e.hold_end.max(e.appear)).min(timeline.duration)
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {

@@ -2,7 +2,7 @@
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
 import type { Backend } from './backend';
 import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
-import { addedIds, patchMessages, touchesMoreThanMessages } from './patch';
+import { added, patchMessages, touchesMoreThanMessages } from './patch';
 import { notifyError } from './toasts.svelte';
 import { clamp } from './time';
 
@@ -88,15 +88,8 @@ export class EditorStore {
     const c = result.changes;
     const before = this.messages;
     const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
-    let time = this.time;
-    const added = follow ? addedIds(before, c).at(-1) : undefined;
-    if (added) {
-      try {
-        time = await this.backend.seekToMessage(this.id, added);
-      } catch (e) {
-        notifyError(e);
-      }
-    }
+    const shown = follow ? added(before, c).at(-1) : undefined;
+    const time = shown ? shown.seekUs : this.time;
     if (messages) {
       const { revision, canUndo, canRedo, durationUs } = result;
       this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Changes, Message } from './bindings/api';
-import { addedIds, patchMessages, touchesMoreThanMessages } from './patch';
+import { added, patchMessages, touchesMoreThanMessages } from './patch';
 
 const msg = (id: string, text = id): Message => ({ id, text }) as Message;
 const none: Changes = {
@@ -20,7 +20,7 @@ describe('patchMessages', () => {
   const list = ['a', 'b', 'c', 'd'].map((id) => msg(id));
 
   it('edits in place and keeps the other messages as they were', () => {
-    const out = patchMessages(list, { ...none, messages: [{ index: 2, message: msg('c', 'new') }] })!;
+    const out = patchMessages(list, { ...none, messages: [{ index: 2, message: msg('c', 'new'), seekUs: 0 }] })!;
     expect(ids(out)).toBe('a,b,c,d');
     expect(out[2].text).toBe('new');
     expect(out[0]).toBe(list[0]);
@@ -28,20 +28,20 @@ describe('patchMessages', () => {
   });
 
   it('inserts, appends and deletes', () => {
-    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 1, message: msg('x') }] }))).toBe(
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 1, message: msg('x'), seekUs: 0 }] }))).toBe(
       'a,x,b,c,d',
     );
-    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 4, message: msg('x') }] }))).toBe(
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 4, message: msg('x'), seekUs: 0 }] }))).toBe(
       'a,b,c,d,x',
     );
     expect(ids(patchMessages(list, { ...none, order: true, removedMessages: ['b', 'd'] }))).toBe('a,c');
   });
 
   it('moves a message up or down', () => {
-    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 0, message: msg('c') }] }))).toBe(
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 0, message: msg('c'), seekUs: 0 }] }))).toBe(
       'c,a,b,d',
     );
-    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 3, message: msg('a') }] }))).toBe(
+    expect(ids(patchMessages(list, { ...none, order: true, messages: [{ index: 3, message: msg('a'), seekUs: 0 }] }))).toBe(
       'b,c,d,a',
     );
   });
@@ -52,23 +52,22 @@ describe('patchMessages', () => {
       order: true,
       removedMessages: ['b'],
       messages: [
-        { index: 0, message: msg('d') },
-        { index: 2, message: msg('y') },
-        { index: 4, message: msg('z') },
+        { index: 0, message: msg('d'), seekUs: 0 },
+        { index: 2, message: msg('y'), seekUs: 0 },
+        { index: 4, message: msg('z'), seekUs: 0 },
       ],
     };
     expect(ids(patchMessages(list, c))).toBe('d,a,y,c,z');
   });
 
   it('refuses changes that do not fit the list', () => {
-    expect(patchMessages(list, { ...none, messages: [{ index: 9, message: msg('x') }] })).toBeNull();
+    expect(patchMessages(list, { ...none, messages: [{ index: 9, message: msg('x'), seekUs: 0 }] })).toBeNull();
   });
 
   it('finds added messages and flags edits beyond the message list', () => {
-    expect(addedIds(list, { ...none, messages: [{ index: 1, message: msg('x') }, { index: 2, message: msg('b') }] })).toEqual([
-      'x',
-    ]);
-    expect(touchesMoreThanMessages({ ...none, messages: [{ index: 0, message: msg('a') }] })).toBe(false);
+    const c = { ...none, messages: [{ index: 1, message: msg('x'), seekUs: 7 }, { index: 2, message: msg('b'), seekUs: 9 }] };
+    expect(added(list, c).map((at) => [at.message.id, at.seekUs])).toEqual([['x', 7]]);
+    expect(touchesMoreThanMessages({ ...none, messages: [{ index: 0, message: msg('a'), seekUs: 0 }] })).toBe(false);
     expect(touchesMoreThanMessages({ ...none, canvas: true })).toBe(true);
   });
 });

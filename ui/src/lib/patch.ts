@@ -1,7 +1,7 @@
 // Applying an acknowledged edit to the editor's copy of the document from the edit's `Changes`,
 // instead of fetching the whole document again: on a long chat a refetch costs tens of
 // milliseconds and re-renders every row, while an edit usually touches one message.
-import type { Changes, Message } from './bindings/api';
+import type { Changes, Message, MessageAt } from './bindings/api';
 
 /** Changes that touch more than the message list: the editor refetches the document for them. */
 export function touchesMoreThanMessages(c: Changes): boolean {
@@ -34,8 +34,8 @@ export function patchMessages(messages: Message[], changes: Changes): Message[] 
   return out;
 }
 
-/** Ids in `after` that are not in `before`: the messages an edit added. */
-export function addedIds(before: Message[], changes: Changes): string[] {
+/** The messages an edit added (not in `before`), with their positions and times. */
+export function added(before: Message[], changes: Changes): MessageAt[] {
   const had = new Set(before.map((m) => m.id));
-  return changes.messages.map((at) => at.message.id ?? '').filter((id) => id && !had.has(id));
+  return changes.messages.filter((at) => at.message.id && !had.has(at.message.id));
 }

@@ -140,6 +140,8 @@ export async function startAppDriver({ app, env = {}, display = ':96', port = 44
         type: async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text }),
         keys,
         actions: (actions) => wd('POST', s('/actions'), { actions }),
+        /** The window as a PNG, base64. */
+        screenshot: () => wd('GET', s('/screenshot')),
         close: () => wd('DELETE', s('')).catch(() => {}),
       };
     },

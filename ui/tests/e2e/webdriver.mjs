@@ -2,10 +2,10 @@
 // HTTP, no client library): create a project, add a participant and ten messages by keyboard,
 // see the preview change, undo/redo, export an MP4 and ffprobe it. With CHATFRAME_SCREENSHOTS set
 // it also saves the library, editor and export dialog screenshots there.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CANVAS_HASH, assert, probe, tempDir, until } from './harness.mjs';
+import { CANVAS_HASH, KEY, assert, chord, probe, startAppDriver, tempDir, until } from './harness.mjs';
 
 const app = process.env.CHATFRAME_APP_BIN;
 assert(app, 'CHATFRAME_APP_BIN must point at the built app');
@@ -13,71 +13,24 @@ const shots = process.env.CHATFRAME_SCREENSHOTS;
 const display = process.env.E2E_DISPLAY ?? ':95';
 const port = Number(process.env.E2E_DRIVER_PORT ?? 4444);
 const dir = tempDir('chatframe-app-e2e-');
-const procs = [];
-const run = (cmd, args, env = {}) => {
-  const p = spawn(cmd, args, { stdio: 'ignore', env: { ...process.env, ...env } });
-  procs.push(p);
-  return p;
-};
-run('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
-await new Promise((r) => setTimeout(r, 800));
-run('tauri-driver', ['--port', String(port)], {
-  DISPLAY: display,
-  CHATFRAME_LIBRARY: join(dir, 'library.sqlite'),
-  CHATFRAME_EXPORT_DIR: join(dir, 'exports'),
-  GDK_BACKEND: 'x11',
-  WEBKIT_DISABLE_COMPOSITING_MODE: '1',
-  // No GPU under Xvfb: without these WebKitGTK may paint an empty window.
-  WEBKIT_DISABLE_DMABUF_RENDERER: '1',
-  LIBGL_ALWAYS_SOFTWARE: '1',
-});
-const base = `http://127.0.0.1:${port}`;
-
-async function wd(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const j = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(j.value ?? j).slice(0, 400)}`);
-  return j.value;
-}
+const { CTRL, SHIFT, ENTER, TAB, ESC } = KEY;
 
 let failed = false;
-let sid;
+let driver;
 try {
-  await until('tauri-driver', () => fetch(`${base}/status`).then(() => true, () => false), 20000);
-  const session = await wd('POST', '/session', {
-    capabilities: { alwaysMatch: { 'tauri:options': { application: app } } },
+  driver = await startAppDriver({
+    app,
+    display,
+    port,
+    env: { CHATFRAME_LIBRARY: join(dir, 'library.sqlite'), CHATFRAME_EXPORT_DIR: join(dir, 'exports') },
   });
-  sid = session.sessionId;
-  const s = (p) => `/session/${sid}${p}`;
-  const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
-  const find = async (css) => {
-    const el = await wd('POST', s('/element'), { using: 'css selector', value: css });
-    return el['element-6066-11e4-a452-ef4f61a8e4fc'] ?? el.ELEMENT ?? Object.values(el)[0];
-  };
-  const count = (css) => exec(`return document.querySelectorAll(arguments[0]).length`, [css]);
-  const click = async (css) => wd('POST', s(`/element/${await find(css)}/click`), {});
-  const type = async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text });
-  const keys = (...values) =>
-    wd('POST', s('/actions'), {
-      actions: [{ type: 'key', id: 'kb', actions: values.flatMap((v) => v) }],
-    });
-  const chord = (mods, key) => [
-    ...mods.map((m) => ({ type: 'keyDown', value: m })),
-    { type: 'keyDown', value: key },
-    { type: 'keyUp', value: key },
-    ...mods.reverse().map((m) => ({ type: 'keyUp', value: m })),
-  ];
-  const CTRL = '\uE009', SHIFT = '\uE008', ENTER = '\uE007', TAB = '\uE004', ESC = '\uE00C';
+  const { exec, count, click, type, keys, screenshot } = await driver.session();
   const shot = async (name) => {
     if (!shots) return;
     mkdirSync(shots, { recursive: true });
     try {
       const png = await Promise.race([
-        wd('GET', s('/screenshot')),
+        screenshot(),
         new Promise((_, fail) => setTimeout(() => fail(new Error('screenshot timeout')), 20000)),
       ]);
       writeFileSync(join(shots, name), Buffer.from(png, 'base64'));
@@ -148,8 +101,7 @@ try {
   failed = true;
   console.error(e);
 } finally {
-  if (sid) await wd('DELETE', `/session/${sid}`).catch(() => {});
-  for (const p of procs.reverse()) p.kill();
+  await driver?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -132,6 +132,8 @@ fn changes_name_the_touched_messages_with_their_new_state() {
     assert_eq!(r.changes.messages.len(), 1);
     assert_eq!((r.changes.messages[0].index, r.changes.messages[0].message.text.as_str()), (1, "hello"));
     assert!(!r.changes.order && !r.changes.theme);
+    assert_eq!(r.changes.messages[0].seek_us, s.seek_to_message(&id).unwrap(), "where the editor shows it");
+    assert!(r.changes.messages[0].seek_us > 0);
 
     let r = s.apply(EditOp::DeleteMessage { id: id.clone() }).unwrap();
     assert_eq!(r.changes.removed_messages, vec![id.clone()]);

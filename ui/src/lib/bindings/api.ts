@@ -249,6 +249,7 @@ export type Message = {
 export type MessageAt = {
   index: number;
   message: Message;
+  seekUs: number;
 };
 
 export type MessageKind = ("text" | "image" | "voiceNote" | "system" | "date");
