@@ -14,6 +14,7 @@ mod error;
 mod fonts;
 mod geometry;
 mod images;
+mod layers;
 mod layout;
 mod paint;
 mod scene;
@@ -22,6 +23,7 @@ mod theme;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,8 +37,9 @@ use crate::chrome::HeaderInfo;
 use crate::fonts::{Fonts, TextStyle};
 use crate::geometry::Geometry;
 use crate::images::ImageCache;
+use crate::layers::{Drawn, Layer, Put};
 use crate::layout::{Block, LayoutCtx};
-use crate::paint::{Rgba, composite, copy_rows};
+use crate::paint::Rgba;
 use crate::scene::{ListMetrics, SceneInput};
 use crate::theme::{TailAt, ThemeSpec};
 
@@ -58,17 +61,21 @@ pub struct Renderer {
     list: ListMetrics,
     base: Pixmap,
     base_key: Option<u64>,
-    corners: Vec<(i32, i32, Pixmap)>,
+    corners: Vec<(i32, i32, Arc<Pixmap>)>,
     header: HeaderInfo,
-    top: Pixmap,
-    top_typing: Option<Pixmap>,
-    input_empty: Pixmap,
+    top: Arc<Pixmap>,
+    top_typing: Option<Arc<Pixmap>>,
+    input_empty: Arc<Pixmap>,
     input_cache: HashMap<(usize, usize), Arc<Pixmap>>,
     raster: HashMap<(u64, bool), Arc<Pixmap>>,
     raster_order: Vec<(u64, bool)>,
     reaction_cache: HashMap<(usize, usize), Arc<Pixmap>>,
     frame: Pixmap,
     scratch: Pixmap,
+    /// The layers of the frame now in `frame`; `None` when it must be drawn whole.
+    drawn: Option<Drawn>,
+    /// Rows the last render changed (see [`Renderer::damage`]).
+    damage: Vec<Range<u32>>,
 }
 
 impl Renderer {
@@ -99,15 +106,17 @@ impl Renderer {
             base_key: None,
             corners: Vec::new(),
             header: chrome::header_info(&project, Vec::new()),
-            top: one(),
+            top: Arc::new(one()),
             top_typing: None,
-            input_empty: one(),
+            input_empty: Arc::new(one()),
             input_cache: HashMap::new(),
             raster: HashMap::new(),
             raster_order: Vec::new(),
             reaction_cache: HashMap::new(),
             frame: one(),
             scratch: one(),
+            drawn: None,
+            damage: Vec::new(),
         };
         r.update_with_timeline(project, timeline)?;
         Ok(r)
@@ -160,10 +169,11 @@ impl Renderer {
                 .collect(),
         };
         self.header = chrome::header_info(&project, avatars);
-        self.top = chrome::draw_top(&mut self.fonts, &theme, &geo, &project, &self.header, None);
-        self.input_empty = chrome::draw_input(&mut self.fonts, &theme, &geo, "", false);
+        self.top = Arc::new(chrome::draw_top(&mut self.fonts, &theme, &geo, &project, &self.header, None));
+        self.input_empty = Arc::new(chrome::draw_input(&mut self.fonts, &theme, &geo, "", false));
         if let Some(base) = new_base {
-            self.corners = background::corner_masks(&base, &geo);
+            self.corners =
+                background::corner_masks(&base, &geo).into_iter().map(|(x, y, pm)| (x, y, Arc::new(pm))).collect();
             self.base = base;
             self.base_key = Some(base_key);
         }
@@ -172,6 +182,8 @@ impl Renderer {
         if self.frame.width() != w || self.frame.height() != h {
             self.frame = Pixmap::new(w, h).expect("checked above");
         }
+        // Base, theme or layers may have changed: the next frame is drawn whole.
+        self.drawn = None;
         self.top_typing = None;
         self.input_cache.clear();
         self.reaction_cache.clear();
@@ -252,14 +264,59 @@ impl Renderer {
     }
 
     /// Renders a scene computed by [`Renderer::scene`].
+    ///
+    /// Only the rows that can differ from the previous frame are redrawn (see [`Renderer::damage`]):
+    /// the frame is a list of layers over the base, and rows whose layers are all unchanged
+    /// already hold the right pixels.
     pub fn render_scene(&mut self, scene: &Scene) -> &Pixmap {
-        self.frame.data_mut().copy_from_slice(self.base.data());
+        let layers = self.layers(scene);
+        let height = self.frame.height() as i32;
+        self.damage = match &self.drawn {
+            Some(prev) => layers::changed_rows(prev, &layers, height),
+            None => std::iter::once(0..height as u32).collect(),
+        };
+        let w = self.frame.width() as usize * 4;
+        for rows in &self.damage {
+            let bytes = rows.start as usize * w..rows.end as usize * w;
+            self.frame.data_mut()[bytes.clone()].copy_from_slice(&self.base.data()[bytes]);
+        }
+        for layer in &layers {
+            layer.draw(&mut self.frame, &mut self.scratch, &self.damage);
+        }
+        self.drawn = Some(layers.iter().map(|l| (l.key, l.rows(height))).collect());
+        &self.frame
+    }
+
+    /// The rows (sorted, disjoint ranges) in which the last rendered frame can differ from the
+    /// one rendered before it; every row outside them is byte-identical. The first frame after
+    /// [`Renderer::new`], [`Renderer::update`] or [`Renderer::forget_previous_frame`] is all
+    /// damage. An encoder uses this to convert only what changed.
+    pub fn damage(&self) -> &[Range<u32>] {
+        &self.damage
+    }
+
+    /// The last rendered frame (what [`Renderer::render`] returned).
+    pub fn frame(&self) -> &Pixmap {
+        &self.frame
+    }
+
+    /// Makes the next render draw the whole frame (benchmarks of full-frame cost, tests).
+    pub fn forget_previous_frame(&mut self) {
+        self.drawn = None;
+    }
+
+    /// The scene's layers in drawing order: blocks, reactions, typing bubble, header, input bar,
+    /// and the framed screen's corners.
+    fn layers(&mut self, scene: &Scene) -> Vec<Layer> {
         let clip = (self.geo.list_top as i32, self.geo.list_bottom as i32);
+        let full = (0, self.frame.height() as i32);
+        let mut layers = Vec::with_capacity(scene.blocks.len() + scene.reactions.len() + 8);
         for item in &scene.blocks {
             let b = self.block(item.index);
             let pm = self.block_pixmap(&b, item.last_of_group);
+            let content = ("block", b.hash, item.last_of_group);
             if item.enter >= 1024 {
-                composite(&mut self.frame, &pm, item.x, item.y, 255, clip);
+                layers.push(Layer::new(content, pm, item.x, item.y, clip, Put::Blend));
             } else {
                 let p = item.enter as f32 / 1024.0;
                 let (scale, alpha, dy) = entrance(&self.theme, b.side, p);
@@ -268,18 +325,9 @@ impl Renderer {
                     layout::BlockSide::Them => 0.0,
                     layout::BlockSide::Center => pm.width() as f32 / 2.0,
                 };
-                let pivot_y = pm.height() as f32;
-                draw_transformed(
-                    &mut self.frame,
-                    &mut self.scratch,
-                    &pm,
-                    item.x,
-                    item.y + (dy * self.geo.s) as i32,
-                    scale,
-                    (pivot_x, pivot_y),
-                    alpha,
-                    clip,
-                );
+                let pivot = (pivot_x, pm.height() as f32);
+                let y = item.y + (dy * self.geo.s) as i32;
+                layers.push(Layer::new(content, pm, item.x, y, clip, Put::Transformed { scale, pivot, alpha }));
             }
         }
         for r in &scene.reactions {
@@ -296,40 +344,32 @@ impl Renderer {
                 }
                 TailAt::FirstTop => (r.x - w + (4.0 * self.geo.s) as i32, r.y - (6.0 * self.geo.s) as i32),
             };
+            let content = ("reaction", r.index, r.count);
             let p = r.pop as f32 / 1024.0;
-            if p >= 1.0 {
-                composite(&mut self.frame, &pm, x, y, 255, clip);
+            let put = if p >= 1.0 {
+                Put::Blend
             } else {
-                let scale = anim::spring(p).max(0.01);
-                draw_transformed(
-                    &mut self.frame,
-                    &mut self.scratch,
-                    &pm,
-                    x,
-                    y,
-                    scale,
-                    (w as f32 / 2.0, h as f32 / 2.0),
-                    (p * 4.0).min(1.0),
-                    clip,
-                );
-            }
+                let pivot = (w as f32 / 2.0, h as f32 / 2.0);
+                Put::Transformed { scale: anim::spring(p).max(0.01), pivot, alpha: (p * 4.0).min(1.0) }
+            };
+            layers.push(Layer::new(content, pm, x, y, clip, put));
         }
         if let Some(ty) = &scene.typing {
-            self.draw_typing(ty, clip);
+            layers.push(self.typing_layer(ty, clip));
         }
         let top_typing = scene.header_typing;
         if top_typing && self.top_typing.is_none() {
-            self.top_typing = Some(chrome::draw_top(
+            self.top_typing = Some(Arc::new(chrome::draw_top(
                 &mut self.fonts,
                 &self.theme,
                 &self.geo,
                 &self.project,
                 &self.header,
                 Some("typing…"),
-            ));
+            )));
         }
-        let top = if top_typing { self.top_typing.as_ref().expect("drawn above") } else { &self.top };
-        blit_layer(&mut self.frame, top, self.geo.screen_x as i32, self.geo.screen_y as i32);
+        let top = if top_typing { self.top_typing.clone().expect("drawn above") } else { self.top.clone() };
+        layers.push(self.chrome_layer(("top", top_typing), top, self.geo.screen_y as i32));
         let input = match scene.input_index {
             Some(i) if scene.input_chars > 0 => {
                 let key = (i, scene.input_chars);
@@ -341,19 +381,28 @@ impl Renderer {
                     let pm = chrome::draw_input(&mut self.fonts, &self.theme, &self.geo, &text, scene.caret);
                     self.input_cache.insert(key, Arc::new(pm));
                 }
-                Some(self.input_cache[&key].clone())
+                Some((key, self.input_cache[&key].clone()))
             }
             _ => None,
         };
         let input_y = (self.geo.screen_y + self.geo.screen_h - self.geo.input_h) as i32;
-        match &input {
-            Some(pm) => blit_layer(&mut self.frame, pm, self.geo.screen_x as i32, input_y),
-            None => blit_layer(&mut self.frame, &self.input_empty, self.geo.screen_x as i32, input_y),
+        layers.push(match input {
+            Some((key, pm)) => self.chrome_layer(("input", key), pm, input_y),
+            None => self.chrome_layer("input", self.input_empty.clone(), input_y),
+        });
+        for (i, (x, y, corner)) in self.corners.iter().enumerate() {
+            layers.push(Layer::new(("corner", i), corner.clone(), *x, *y, full, Put::Blend));
         }
-        for (x, y, corner) in &self.corners {
-            composite(&mut self.frame, corner, *x, *y, 255, (0, self.geo.height as i32));
-        }
-        &self.frame
+        layers
+    }
+
+    /// A chrome layer (header, input bar) at `y`: a row copy when it spans the canvas (chrome
+    /// layers are always painted opaque), a blend otherwise.
+    fn chrome_layer(&self, content: impl std::hash::Hash, pm: Arc<Pixmap>, y: i32) -> Layer {
+        let x = self.geo.screen_x as i32;
+        let full = (0, self.frame.height() as i32);
+        let put = if x == 0 && pm.width() == self.frame.width() { Put::Copy } else { Put::Blend };
+        Layer::new(content, pm, x, y, full, put)
     }
 
     /// A block's pixels from the cache, rasterizing on first use.
@@ -445,7 +494,7 @@ impl Renderer {
     }
 
     /// The bouncing-dots bubble of the other side.
-    fn draw_typing(&mut self, ty: &scene::TypingItem, clip: (i32, i32)) {
+    fn typing_layer(&mut self, ty: &scene::TypingItem, clip: (i32, i32)) -> Layer {
         let s = self.geo.s;
         let t = &self.theme;
         let (w, h) = (62.0 * s, 38.0 * s);
@@ -486,22 +535,13 @@ impl Renderer {
         }
         let x = ty.x - (6.0 * s) as i32;
         let p = ty.grow as f32 / 1024.0;
-        if p >= 1.0 {
-            composite(&mut self.frame, &pm, x, ty.y, 255, clip);
+        let put = if p >= 1.0 {
+            Put::Blend
         } else {
-            let scale = 0.4 + 0.6 * anim::spring(p);
-            draw_transformed(
-                &mut self.frame,
-                &mut self.scratch,
-                &pm,
-                x,
-                ty.y,
-                scale,
-                (bx, h),
-                (p * 3.0).min(1.0),
-                clip,
-            );
-        }
+            Put::Transformed { scale: 0.4 + 0.6 * anim::spring(p), pivot: (bx, h), alpha: (p * 3.0).min(1.0) }
+        };
+        // The pixels depend on the sender (avatar) and the dots' phase; growth is the transform.
+        Layer::new(("typing", ty.index, ty.phase), Arc::new(pm), x, ty.y, clip, put)
     }
 }
 
@@ -518,46 +558,6 @@ fn entrance(t: &ThemeSpec, side: layout::BlockSide, p: f32) -> (f32, f32, f32) {
         (TailAt::LastBottom, _) => (0.55 + 0.45 * anim::spring(p), alpha, 0.0),
         // WhatsApp: a quick fade and slight grow.
         (TailAt::FirstTop, _) => (0.92 + 0.08 * anim::ease_out_cubic(p), anim::ease_out_cubic(p).max(alpha * 0.8), 0.0),
-    }
-}
-
-/// Draws `src` scaled around `pivot` (in src pixels) at (x, y), with opacity, clipped to rows.
-#[allow(clippy::too_many_arguments)]
-fn draw_transformed(
-    frame: &mut Pixmap,
-    scratch: &mut Pixmap,
-    src: &Pixmap,
-    x: i32,
-    y: i32,
-    scale: f32,
-    pivot: (f32, f32),
-    alpha: f32,
-    clip: (i32, i32),
-) {
-    if scratch.width() != src.width() || scratch.height() != src.height() {
-        *scratch = Pixmap::new(src.width(), src.height()).expect("scratch");
-    } else {
-        scratch.fill(tiny_skia::Color::TRANSPARENT);
-    }
-    let tr = tiny_skia::Transform::from_translate(pivot.0, pivot.1)
-        .pre_scale(scale, scale)
-        .pre_translate(-pivot.0, -pivot.1);
-    let paint = tiny_skia::PixmapPaint {
-        opacity: alpha.clamp(0.0, 1.0),
-        quality: tiny_skia::FilterQuality::Bilinear,
-        ..Default::default()
-    };
-    scratch.draw_pixmap(0, 0, src.as_ref(), &paint, tr, None);
-    composite(frame, scratch, x, y, 255, clip);
-}
-
-/// Puts a chrome layer on the frame: a row copy when it spans the canvas (chrome layers are
-/// always painted opaque), a blend otherwise.
-fn blit_layer(frame: &mut Pixmap, layer: &Pixmap, x: i32, y: i32) {
-    if x == 0 && layer.width() == frame.width() {
-        copy_rows(frame, layer, y);
-    } else {
-        composite(frame, layer, x, y, 255, (0, frame.height() as i32));
     }
 }
 

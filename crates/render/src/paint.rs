@@ -152,13 +152,14 @@ pub fn composite(dst: &mut Pixmap, src: &Pixmap, x: i32, y: i32, opacity: u8, cl
     }
 }
 
-/// Copies rows `[y, y + src.height)` of an opaque full-width layer (header, input bar) with a
-/// plain memcpy: the cheapest way to put chrome on a frame.
-pub fn copy_rows(dst: &mut Pixmap, src: &Pixmap, y: i32) {
+/// Copies rows `[y, y + src.height)` of an opaque full-width layer (header, input bar), limited
+/// to frame rows `[rows.0, rows.1)`, with a plain memcpy: the cheapest way to put chrome on a
+/// frame.
+pub fn copy_rows(dst: &mut Pixmap, src: &Pixmap, y: i32, rows: (i32, i32)) {
     debug_assert_eq!(dst.width(), src.width());
     let w = dst.width() as usize * 4;
-    let y0 = y.max(0) as usize;
-    let y1 = ((y + src.height() as i32).max(0) as usize).min(dst.height() as usize);
+    let y0 = y.max(rows.0).max(0) as usize;
+    let y1 = ((y + src.height() as i32).min(rows.1).max(0) as usize).min(dst.height() as usize);
     if y0 >= y1 {
         return;
     }

@@ -2,6 +2,7 @@
 //! (scrolling, animation, caching keys) and bad media.
 
 mod behaviour;
+mod damage;
 mod goldens;
 
 use std::path::PathBuf;
