@@ -190,7 +190,8 @@ fn feed(
             }
             _ => {
                 let mut buf = encoder.buffer(len);
-                wire.convert(renderer.render(t), &mut buf);
+                renderer.render(t);
+                wire.convert(renderer, &mut buf);
                 let f = Arc::new(buf);
                 if let Some((_, old)) = last.replace((key, f.clone())) {
                     encoder.give_back(old);
@@ -221,7 +222,8 @@ pub fn to_wire(frame: &Pixmap, format: Format, out: &mut [u8]) {
 }
 
 /// Converts an export's frames one after the other into what ffmpeg reads, like [`to_wire`]
-/// but in sequence: yuv420p frames convert only the rows that changed since the previous frame.
+/// but in sequence: yuv420p frames convert only the rows the renderer redrew since the
+/// previous frame (its damage).
 struct Wire {
     format: Format,
     yuv: yuv::Yuv420pStream,
@@ -232,11 +234,14 @@ impl Wire {
         Wire { format, yuv: yuv::Yuv420pStream::new(width, height) }
     }
 
-    fn convert(&mut self, frame: &Pixmap, out: &mut [u8]) {
+    /// Converts the frame `renderer` rendered last; the previous call must have converted the
+    /// one it rendered before (the damage is relative to that).
+    fn convert(&mut self, renderer: &Renderer, out: &mut [u8]) {
+        let frame = renderer.frame();
         if self.format.feeds_rgba() {
             yuv::unpremultiply(frame.data(), out);
         } else {
-            self.yuv.convert(frame.data(), out);
+            self.yuv.convert(frame.data(), renderer.damage(), out);
         }
     }
 }
@@ -316,7 +321,8 @@ pub fn prerender(renderer: &mut Renderer, format: Format) -> Vec<Frame> {
             continue;
         }
         let mut buf = vec![0; len];
-        wire.convert(renderer.render(t), &mut buf);
+        renderer.render(t);
+        wire.convert(renderer, &mut buf);
         frames.push(Arc::new(buf));
         last_key = Some(key);
     }

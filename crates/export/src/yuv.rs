@@ -9,6 +9,8 @@
 //! Transparent pixels are un-premultiplied (their straight color is encoded, alpha dropped), so
 //! the video shows the same colors as the straight-alpha PNG `chatframe frame` writes.
 
+use std::ops::Range;
+
 /// Bytes of a yuv420p frame of `width`×`height` (both even).
 pub fn yuv420p_len(width: u32, height: u32) -> usize {
     let (w, h) = (width as usize, height as usize);
@@ -110,45 +112,73 @@ fn planes(buf: &mut [u8], w: usize, h: usize) -> (&mut [u8], &mut [u8], &mut [u8
     (y_plane, u_plane, v_plane)
 }
 
-/// Converts a sequence of frames (an export's), each against the previous one: a row pair
-/// whose RGBA bytes equal the previous frame's is copied from the previous output instead of
-/// converted. Between two chat frames most rows do not change (a bubble pops in, dots blink),
-/// and comparing two rows costs a fraction of converting them. The output is byte-identical
-/// to [`rgba_to_yuv420p`] of each frame.
+/// Converts a sequence of frames (an export's), each told which rows changed since the previous
+/// one (the renderer's damage): row pairs that did not change are copied from the previous
+/// output instead of converted. Between two chat frames most rows stay put (a bubble pops in,
+/// dots blink), and copying a row pair's 3 KB of yuv costs far less than converting its 8 KB of
+/// RGBA. The output is byte-identical to [`rgba_to_yuv420p`] of each frame.
 pub struct Yuv420pStream {
     width: u32,
     height: u32,
-    /// The previous frame and its conversion; empty before the first frame.
-    prev_rgba: Vec<u8>,
+    /// The previous frame's conversion; empty before the first frame.
     prev_yuv: Vec<u8>,
+    /// Row pairs of the current frame to convert (reused between frames).
+    pairs: Vec<bool>,
+    /// Debug builds check the caller's claim that rows outside `changed` did not change.
+    #[cfg(debug_assertions)]
+    prev_rgba: Vec<u8>,
 }
 
 impl Yuv420pStream {
     pub fn new(width: u32, height: u32) -> Self {
-        Yuv420pStream { width, height, prev_rgba: Vec::new(), prev_yuv: Vec::new() }
+        Yuv420pStream {
+            width,
+            height,
+            prev_yuv: Vec::new(),
+            pairs: Vec::new(),
+            #[cfg(debug_assertions)]
+            prev_rgba: Vec::new(),
+        }
     }
 
-    /// Converts the next frame of the sequence into `out` (see [`rgba_to_yuv420p`]).
-    pub fn convert(&mut self, rgba: &[u8], out: &mut [u8]) {
+    /// Converts the next frame of the sequence into `out` (see [`rgba_to_yuv420p`]). `changed`
+    /// holds the rows that may differ from the previous frame given; every row outside it must
+    /// be byte-identical to that frame's. The first frame is converted whole.
+    pub fn convert(&mut self, rgba: &[u8], changed: &[Range<u32>], out: &mut [u8]) {
         let (width, height) = (self.width, self.height);
-        if self.prev_rgba.is_empty() {
-            rgba_to_yuv420p(rgba, width, height, out);
+        let (w, h) = (width as usize, height as usize);
+        #[cfg(debug_assertions)]
+        {
+            if !self.prev_rgba.is_empty() {
+                for (y, (row, old)) in rgba.chunks_exact(w * 4).zip(self.prev_rgba.chunks_exact(w * 4)).enumerate() {
+                    let inside = changed.iter().any(|r| r.contains(&(y as u32)));
+                    assert!(inside || row == old, "row {y} changed but is not in the damage {changed:?}");
+                }
+            }
             self.prev_rgba = rgba.to_vec();
+        }
+        if self.prev_yuv.is_empty() {
+            rgba_to_yuv420p(rgba, width, height, out);
             self.prev_yuv = out.to_vec();
             return;
         }
-        let (w, h) = (width as usize, height as usize);
         assert_eq!(rgba.len(), w * h * 4, "rgba buffer size");
         assert_eq!(out.len(), yuv420p_len(width, height), "yuv buffer size");
-        let (prev_rgba, prev_yuv) = (&mut self.prev_rgba[..], &mut self.prev_yuv[..]);
+        self.pairs.clear();
+        self.pairs.resize(h / 2, false);
+        for rows in changed {
+            let pairs = (rows.start as usize / 2).min(h / 2)..(rows.end as usize).div_ceil(2).min(h / 2);
+            self.pairs[pairs].fill(true);
+        }
+        let (pairs, prev_yuv) = (&self.pairs[..], &mut self.prev_yuv[..]);
         #[cfg(target_arch = "x86_64")]
         #[allow(unsafe_code)]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { convert_changed_avx2(rgba, w, h, out, prev_rgba, prev_yuv) };
+            unsafe { convert_changed_avx2(rgba, w, h, pairs, out, prev_yuv) };
             return;
         }
-        convert_changed(rgba, w, h, out, prev_rgba, prev_yuv);
+        convert_changed(rgba, w, h, pairs, out, prev_yuv);
     }
 }
 
@@ -156,31 +186,24 @@ impl Yuv420pStream {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[allow(unsafe_code)]
-unsafe fn convert_changed_avx2(
-    rgba: &[u8],
-    w: usize,
-    h: usize,
-    out: &mut [u8],
-    prev_rgba: &mut [u8],
-    prev_yuv: &mut [u8],
-) {
-    convert_changed(rgba, w, h, out, prev_rgba, prev_yuv);
+unsafe fn convert_changed_avx2(rgba: &[u8], w: usize, h: usize, pairs: &[bool], out: &mut [u8], prev_yuv: &mut [u8]) {
+    convert_changed(rgba, w, h, pairs, out, prev_yuv);
 }
 
-/// Converts the row pairs of `rgba` that differ from `prev_rgba` and copies the others' output
-/// from `prev_yuv`; then makes `prev_*` this frame's. One pass, pair by pair, so the compared,
-/// converted and copied bytes are still in cache.
+/// Converts the row pairs flagged in `pairs` into `out` and `prev_yuv`, and copies the others
+/// from `prev_yuv` into `out`, so `prev_yuv` ends up holding this frame too.
 #[inline(always)]
-fn convert_changed(rgba: &[u8], w: usize, h: usize, out: &mut [u8], prev_rgba: &mut [u8], prev_yuv: &mut [u8]) {
+fn convert_changed(rgba: &[u8], w: usize, h: usize, pairs: &[bool], out: &mut [u8], prev_yuv: &mut [u8]) {
     let cw = w / 2;
     let (y_plane, u_plane, v_plane) = planes(out, w, h);
     let (prev_y, prev_u, prev_v) = planes(prev_yuv, w, h);
-    let rgba_rows = rgba.chunks_exact(w * 8).zip(prev_rgba.chunks_exact_mut(w * 8));
+    let src_rows = rgba.chunks_exact(w * 8).zip(pairs);
     let y_rows = y_plane.chunks_exact_mut(w * 2).zip(prev_y.chunks_exact_mut(w * 2));
     let u_rows = u_plane.chunks_exact_mut(cw).zip(prev_u.chunks_exact_mut(cw));
     let v_rows = v_plane.chunks_exact_mut(cw).zip(prev_v.chunks_exact_mut(cw));
-    for (((src, old), (ys, old_ys)), ((us, old_us), (vs, old_vs))) in rgba_rows.zip(y_rows).zip(u_rows.zip(v_rows)) {
-        if src == old {
+    for (((src, &changed), (ys, old_ys)), ((us, old_us), (vs, old_vs))) in src_rows.zip(y_rows).zip(u_rows.zip(v_rows))
+    {
+        if !changed {
             ys.copy_from_slice(old_ys);
             us.copy_from_slice(old_us);
             vs.copy_from_slice(old_vs);
@@ -189,7 +212,6 @@ fn convert_changed(rgba: &[u8], w: usize, h: usize, out: &mut [u8], prev_rgba: &
         let (top, bottom) = src.split_at(w * 4);
         let (y_top, y_bottom) = ys.split_at_mut(w);
         convert_row_pair(top, bottom, y_top, y_bottom, us, vs);
-        old.copy_from_slice(src);
         old_ys.copy_from_slice(ys);
         old_us.copy_from_slice(us);
         old_vs.copy_from_slice(vs);
@@ -405,45 +427,73 @@ mod tests {
     fn the_stream_equals_converting_every_frame_whole() {
         // Frames that each change a random set of rows (single rows, pairs, runs, none, all) of
         // the previous one, with opaque, translucent and transparent pixels, must give exactly
-        // the bytes of a full conversion.
+        // the bytes of a full conversion when the changed rows are named, exactly or loosely.
         let (w, h) = (24u32, 18u32);
         let row = w as usize * 4;
         let mut seed = 0x9e37_79b9_u32;
         let mut frame = noise(&mut seed, row * h as usize);
         let mut stream = Yuv420pStream::new(w, h);
-        for n in 0..200 {
+        for n in 0..300 {
             let pick = noise(&mut seed, h as usize + 2);
+            let mut changed: Vec<Range<u32>> = Vec::new();
             for y in 0..h as usize {
-                let changed = match n % 5 {
+                let change = match n % 5 {
                     0 => pick[y] < 40,
                     1 => pick[y / 2] < 60,
                     2 => (usize::from(pick[h as usize]) % 9..usize::from(pick[h as usize + 1]) % 19).contains(&y),
                     3 => false,
                     _ => true,
                 };
-                if changed {
-                    let mut new = noise(&mut seed, row);
-                    // Mostly opaque, like chat frames; some fully transparent pixels too.
-                    for (i, a) in new.iter_mut().enumerate().skip(3).step_by(4) {
-                        *a = match i % 7 {
-                            0 => 0,
-                            1 | 2 => *a,
-                            _ => 255,
-                        };
-                    }
-                    // A change can be as small as one byte of one pixel.
-                    if pick[y].is_multiple_of(3) {
-                        new.copy_from_slice(&frame[y * row..(y + 1) * row]);
-                        let i = usize::from(pick[y]) % row;
-                        new[i] = new[i].wrapping_add(1);
-                    }
-                    frame[y * row..(y + 1) * row].copy_from_slice(&new);
+                // Sometimes a row is named as changed without changing, as damage may be loose.
+                if change || pick[y] > 250 {
+                    changed.push(y as u32..y as u32 + 1);
                 }
+                if !change {
+                    continue;
+                }
+                let mut new = noise(&mut seed, row);
+                // Mostly opaque, like chat frames; some fully transparent pixels too.
+                for (i, a) in new.iter_mut().enumerate().skip(3).step_by(4) {
+                    *a = match i % 7 {
+                        0 => 0,
+                        1 | 2 => *a,
+                        _ => 255,
+                    };
+                }
+                // A change can be as small as one byte of one pixel.
+                if pick[y].is_multiple_of(3) {
+                    new.copy_from_slice(&frame[y * row..(y + 1) * row]);
+                    let i = usize::from(pick[y]) % row;
+                    new[i] = new[i].wrapping_add(1);
+                }
+                frame[y * row..(y + 1) * row].copy_from_slice(&new);
+            }
+            // Adjacent rows as one range, as the renderer reports them.
+            if n % 2 == 0 {
+                changed.dedup_by(|next, prev| {
+                    let touch = next.start == prev.end;
+                    if touch {
+                        prev.end = next.end;
+                    }
+                    touch
+                });
             }
             let mut got = vec![0xee; yuv420p_len(w, h)];
-            stream.convert(&frame, &mut got);
+            stream.convert(&frame, &changed, &mut got);
             assert_eq!(got, convert(&frame, w, h), "frame {n}");
         }
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "not in the damage")]
+    fn a_change_outside_the_damage_is_caught_in_debug_builds() {
+        let mut frame = solid(4, 4, [10, 20, 30, 255]);
+        let mut stream = Yuv420pStream::new(4, 4);
+        let mut out = vec![0; yuv420p_len(4, 4)];
+        stream.convert(&frame, &[], &mut out);
+        frame[3 * 16] = 11;
+        stream.convert(&frame, std::slice::from_ref(&(0..2)), &mut out);
     }
 
     #[test]
