@@ -171,8 +171,13 @@ impl App {
         if let Some(s) = self.open_session(id) {
             return Ok(s);
         }
-        let session = lock(&self.studio).open_project(id)?;
-        let session = Arc::new(Mutex::new(session));
+        let studio = lock(&self.studio);
+        // The editor asks for the first frame while the project opens: whichever request came
+        // second waited for the library above and finds the session the first one opened.
+        if let Some(s) = self.open_session(id) {
+            return Ok(s);
+        }
+        let session = Arc::new(Mutex::new(studio.open_project(id)?));
         Ok(lock(&self.sessions).entry(id.to_string()).or_insert(session).clone())
     }
 

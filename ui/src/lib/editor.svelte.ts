@@ -1,6 +1,6 @@
 // The editor's view of one open project. The document itself lives in Rust: every change is an
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
-import type { Backend } from './backend';
+import type { Backend, Frame } from './backend';
 import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
 import { added, patchMessages, touchesMoreThanMessages } from './patch';
 import { notifyError } from './toasts.svelte';
@@ -8,6 +8,10 @@ import { clamp } from './time';
 
 /** Edit → frame on screen, for the benchmark (read by tests via `window.__chatframeMetrics`). */
 export const metrics = { editToFrameMs: [] as number[], scrubFrameMs: [] as number[] };
+
+/** Preview width: sharp in the editor's preview pane, never more than 540 px (a quarter of
+ * 1080p's pixels, so a frame stays a couple of megabytes). */
+export const PREVIEW_WIDTH = 540;
 (globalThis as unknown as { __chatframeMetrics: typeof metrics }).__chatframeMetrics = metrics;
 
 export class EditorStore {
@@ -35,6 +39,8 @@ export class EditorStore {
   private markerWanted = 0;
   private markerLoading = false;
   private paintWaiters: (() => void)[] = [];
+  /** The frame an acknowledged edit asked for before the page re-rendered, by `revision@time`. */
+  private prefetched: { key: string; frame: Promise<Frame | null> } | null = null;
 
   constructor(
     public backend: Backend,
@@ -59,7 +65,12 @@ export class EditorStore {
   }
 
   async load() {
+    // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws
+    // it while the document crosses over and the editor renders.
+    const first = this.state ? null : this.backend.frame(this.id, 0, PREVIEW_WIDTH);
+    first?.catch(() => undefined); // a failure shows when the preview asks for it, not before
     this.state = await this.backend.openProject(this.id);
+    if (first && this.time === 0) this.prefetched = { key: `${this.state.revision}@0`, frame: first };
     this.markers = this.state.markers;
     this.revision = this.state.revision;
     if (!this.sender || !this.participant(this.sender)) {
@@ -90,15 +101,27 @@ export class EditorStore {
     const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
     const shown = follow ? added(before, c).at(-1) : undefined;
     const time = shown ? shown.seekUs : this.time;
+    // Ask for the frame first: the backend draws it while the page updates below.
+    const at = clamp(time, 0, result.durationUs);
+    this.prefetched = { key: `${result.revision}@${at}`, frame: this.backend.frame(this.id, at, PREVIEW_WIDTH) };
     if (messages) {
       const { revision, canUndo, canRedo, durationUs } = result;
       this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };
     }
     // Time and revision change together: the preview requests one frame, for both.
-    this.time = clamp(time, 0, result.durationUs);
+    this.time = at;
     this.revision = result.revision;
     if (!messages) await this.load();
     this.refreshMarkers();
+  }
+
+  /** The preview frame at `timeUs` of `revision`: the one an edit already requested, if it is
+   * that one, else a new request (the latest request wins while one is in flight). */
+  frame(timeUs: number, revision: number): Promise<Frame | null> {
+    const p = this.prefetched;
+    this.prefetched = null;
+    if (p?.key === `${revision}@${timeUs}`) return p.frame;
+    return this.backend.frame(this.id, timeUs, PREVIEW_WIDTH);
   }
 
   /** Called by the preview after it paints a frame. */
