@@ -7,11 +7,37 @@ import { notifyError } from './toasts.svelte';
 import { clamp } from './time';
 
 /** Edit → frame on screen, for the benchmark (read by tests via `window.__chatframeMetrics`). */
-export const metrics = { editToFrameMs: [] as number[], scrubFrameMs: [] as number[] };
+export const metrics = {
+  editToFrameMs: [] as number[],
+  scrubFrameMs: [] as number[],
+  /** Set to an array (by a profiling script) to record where an edit's time goes. */
+  trace: null as [string, number][] | null,
+};
+/** Records a point of an edit's way to the screen when a script is tracing. */
+export function mark(label: string) {
+  metrics.trace?.push([label, performance.now()]);
+}
 
-/** Preview width: sharp in the editor's preview pane, never more than 540 px (a quarter of
- * 1080p's pixels, so a frame stays a couple of megabytes). */
-export const PREVIEW_WIDTH = 540;
+/** How long an acknowledged edit waits for its frame before updating the rest of the editor. */
+const EDIT_FRAME_WAIT_MS = 60;
+
+const sleep = (ms: number) => new Promise<null>((done) => setTimeout(() => done(null), ms));
+
+/** Widest preview frame: a quarter of 1080p's pixels (a 540×960 frame is 2 MB). */
+export const PREVIEW_MAX_WIDTH = 540;
+
+/** The preview frame width for a pane showing the video `shownWidth` CSS pixels wide: its device
+ * pixels (sharp, and no larger than what is seen), even, at most PREVIEW_MAX_WIDTH. */
+export function previewWidth(shownWidth: number, pixelRatio: number): number {
+  const w = Math.ceil(shownWidth * pixelRatio);
+  return Math.max(16, Math.min(PREVIEW_MAX_WIDTH, w + (w % 2)));
+}
+
+/** `localStorage.previewWidth` pins the frame width (the benchmarks scrub at 540×960). */
+function pinnedWidth(): number | null {
+  const pinned = Number(globalThis.localStorage?.getItem('previewWidth'));
+  return pinned > 0 ? pinned : null;
+}
 (globalThis as unknown as { __chatframeMetrics: typeof metrics }).__chatframeMetrics = metrics;
 
 export class EditorStore {
@@ -41,6 +67,13 @@ export class EditorStore {
   private paintWaiters: (() => void)[] = [];
   /** The frame an acknowledged edit asked for before the page re-rendered, by `revision@time`. */
   private prefetched: { key: string; frame: Promise<Frame | null> } | null = null;
+  /** Width the preview frames are drawn at (the preview pane sets it from its size). */
+  previewWidth = $state(PREVIEW_MAX_WIDTH);
+  /** Paints a frame on the preview right away (set by the preview while it is mounted). */
+  painter: ((frame: Frame) => void) | null = null;
+  /** `revision@time` of the frame the painter last showed for an edit, so the preview does not
+   * ask for it again when the editor's state catches up. */
+  shownKey: string | null = null;
 
   constructor(
     public backend: Backend,
@@ -67,7 +100,7 @@ export class EditorStore {
   async load() {
     // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws
     // it while the document crosses over and the editor renders.
-    const first = this.state ? null : this.backend.frame(this.id, 0, PREVIEW_WIDTH);
+    const first = this.state ? null : this.backend.frame(this.id, 0, this.frameWidth());
     first?.catch(() => undefined); // a failure shows when the preview asks for it, not before
     this.state = await this.backend.openProject(this.id);
     if (first && this.time === 0) this.prefetched = { key: `${this.state.revision}@0`, frame: first };
@@ -101,9 +134,20 @@ export class EditorStore {
     const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
     const shown = follow ? added(before, c).at(-1) : undefined;
     const time = shown ? shown.seekUs : this.time;
-    // Ask for the frame first: the backend draws it while the page updates below.
+    // The edit's frame comes first: the preview paints it the moment it arrives, while the page
+    // is idle, and the rest of the editor re-renders after. A slow frame does not hold the
+    // editor back: past EDIT_FRAME_WAIT_MS the preview takes it whenever it comes.
     const at = clamp(time, 0, result.durationUs);
-    this.prefetched = { key: `${result.revision}@${at}`, frame: this.backend.frame(this.id, at, PREVIEW_WIDTH) };
+    const key = `${result.revision}@${at}`;
+    const frame = this.backend.frame(this.id, at, this.frameWidth());
+    mark('frame requested');
+    const arrived = await Promise.race([frame.catch(() => null), sleep(EDIT_FRAME_WAIT_MS)]);
+    mark('frame arrived');
+    if (arrived && this.painter) {
+      this.painter(arrived);
+      mark('painted');
+      this.shownKey = key;
+    } else this.prefetched = { key, frame };
     if (messages) {
       const { revision, canUndo, canRedo, durationUs } = result;
       this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };
@@ -121,7 +165,11 @@ export class EditorStore {
     const p = this.prefetched;
     this.prefetched = null;
     if (p?.key === `${revision}@${timeUs}`) return p.frame;
-    return this.backend.frame(this.id, timeUs, PREVIEW_WIDTH);
+    return this.backend.frame(this.id, timeUs, this.frameWidth());
+  }
+
+  private frameWidth() {
+    return pinnedWidth() ?? this.previewWidth;
   }
 
   /** Called by the preview after it paints a frame. */
@@ -162,7 +210,10 @@ export class EditorStore {
     return this.serial(async () => {
       try {
         this.editStarted = performance.now();
-        await this.after(await this.backend.apply(this.id, op), follow);
+        mark('apply');
+        const result = await this.backend.apply(this.id, op);
+        mark('acknowledged');
+        await this.after(result, follow);
         return true;
       } catch (e) {
         this.editStarted = null;

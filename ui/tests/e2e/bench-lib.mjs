@@ -87,6 +87,7 @@ export const OPEN_TO_FIRST_FRAME = (name) => `async () => {
  */
 export const SCRUB = (seconds, transport = 'ws') => `async () => {
   localStorage.setItem('previewTransport', ${JSON.stringify(transport)});
+  localStorage.setItem('previewWidth', '540');
   const track = document.querySelector('[data-testid=timeline]');
   const r = track.getBoundingClientRect();
   const y = r.top + r.height / 2;
@@ -105,6 +106,7 @@ export const SCRUB = (seconds, transport = 'ws') => `async () => {
   ev('pointerup', r.left + 4);
   const span = (performance.now() - t0) / 1000;
   localStorage.removeItem('previewTransport');
+  localStorage.removeItem('previewWidth');
   await new Promise((r) => setTimeout(r, 300));
   const f = window.__bench.frames.filter((x) => x.key === 'scrubFrameMs');
   const c = document.querySelector('[data-testid=preview]');
