@@ -205,14 +205,13 @@ pub fn draw_input(fonts: &mut Fonts, t: &ThemeSpec, g: &Geometry, typed: &str, c
         let offset = (l.width + cursor_w + 2.0 * s - avail).max(0.0);
         fonts.draw(&l, &mut line, -offset, 2.0 * s, t.input_text);
         if cursor {
-            shapes::fill_rect(
-                &mut line,
-                l.width - offset + 1.5 * s,
-                3.0 * s,
-                cursor_w,
-                style.line_height - 2.0 * s,
-                t.accent,
-            );
+            // Whole pixels, at least one wide and inside the line: a sub-pixel caret at small
+            // sizes went through tiny-skia's hairline path, which asserts when it leaves the pixmap.
+            let w = cursor_w.round().max(1.0);
+            let x = (l.width - offset + 1.5 * s).round().clamp(0.0, line.width() as f32 - w);
+            let y = (3.0 * s).round();
+            let h = (style.line_height - 2.0 * s).round().min(line.height() as f32 - y).max(1.0);
+            shapes::fill_rect(&mut line, x, y, w, h, t.accent);
         }
         let ly = (cy - line.height() as f32 / 2.0).round() as i32;
         let clip = (0, p.height() as i32);
