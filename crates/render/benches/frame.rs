@@ -2,7 +2,8 @@
 //! 5,000 messages <= 1.2x the cost at 20). Single-threaded; run with `cargo bench -p chatframe-render`.
 //!
 //! Each iteration renders a different frame time across the whole video, so the measurement
-//! includes scrolling, entrance animations and typing dots, not one cached picture.
+//! includes scrolling, entrance animations and typing dots, not one cached picture, and draws the
+//! whole frame (no partial redraw against the previous one).
 
 use std::path::Path;
 
@@ -55,6 +56,9 @@ fn render_sweep(c: &mut Criterion, name: &str, project: Project, window: Option<
             // Step through frames of the window; 7 is coprime with typical frame counts.
             let t = from + ((i * 7 * 33_333) as i64 % (to - from).max(1));
             i += 1;
+            // A whole frame each time: the renderer would otherwise redraw only the rows that
+            // differ from the previous one (exports profit from that; this measures the worst case).
+            r.forget_previous_frame();
             std::hint::black_box(r.render(t).data()[0]);
         })
     });
@@ -91,9 +95,26 @@ fn edit_to_frame(c: &mut Criterion) {
     });
 }
 
+/// Opening a long chat in the studio: a new renderer and its first frame (at the end, where the
+/// most blocks are on screen). Blocks are measured when a frame first shows them, so this must
+/// not grow with the number of messages.
+fn open_long_chat(c: &mut Criterion) {
+    for n in [20usize, 5000] {
+        let mut p = long_chat(n);
+        (p.canvas.width, p.canvas.height) = (540, 960);
+        let end = chatframe_model::Timeline::build(&p).duration - 1;
+        c.bench_function(&format!("open {n} messages: Renderer::new + first frame 540x960"), |b| {
+            b.iter(|| {
+                let mut r = Renderer::new(p.clone(), &samples()).expect("renderer");
+                std::hint::black_box(r.render(end).data()[0]);
+            })
+        });
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(4));
-    targets = frames, edit_to_frame
+    targets = frames, edit_to_frame, open_long_chat
 }
 criterion_main!(benches);
