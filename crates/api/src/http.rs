@@ -329,6 +329,15 @@ struct FrameRequest {
     t: i64,
     #[serde(default)]
     max_width: u32,
+    /// An edit to apply (and persist) first. The reply is then a text message `{"edit":
+    /// EditResult}` followed by the frame of the edited document: one round trip for an edit and
+    /// its picture, where a command and a frame request took two.
+    #[serde(default)]
+    apply: Option<EditOp>,
+    /// With `apply`: the frame shows the last message the edit touched (at its `seekUs`)
+    /// instead of `t`, which is what an editor following a new message wants.
+    #[serde(default)]
+    follow: bool,
 }
 
 /// The preview socket: one binary frame answers each request, no HTTP overhead per frame (about
@@ -338,17 +347,39 @@ async fn ws(State(c): State<Ctx>, upgrade: WebSocketUpgrade) -> Response {
 }
 
 async fn preview_socket(app: Arc<App>, mut socket: WebSocket) {
+    let error = |e: ApiError| Message::Text(serde_json::to_string(&e.payload).unwrap_or_default().into());
     while let Some(Ok(msg)) = socket.recv().await {
         let Message::Text(text) = msg else { continue };
-        let reply = match serde_json::from_str::<FrameRequest>(&text) {
-            Ok(r) => match blocking(&app, move |a| a.frame(&r.project, r.t, r.max_width)).await {
+        let replies = match serde_json::from_str::<FrameRequest>(&text) {
+            Ok(FrameRequest { project, t, max_width, apply: Some(op), follow }) => {
+                match blocking(&app, move |a| {
+                    let edit = a.apply(&project, op)?;
+                    let at = match edit.changes.messages.last() {
+                        Some(m) if follow => m.seek_us,
+                        _ => t,
+                    };
+                    let frame = a.frame(&project, at.clamp(0, edit.duration_us), max_width);
+                    Ok((edit, frame))
+                })
+                .await
+                {
+                    Ok((edit, frame)) => vec![
+                        Message::Text(serde_json::json!({ "edit": edit }).to_string().into()),
+                        frame.map_or_else(error, |f| Message::Binary(Bytes::from(encode_frame(&f)))),
+                    ],
+                    Err(e) => vec![error(e)],
+                }
+            }
+            Ok(r) => vec![match blocking(&app, move |a| a.frame(&r.project, r.t, r.max_width)).await {
                 Ok(f) => Message::Binary(Bytes::from(encode_frame(&f))),
-                Err(e) => Message::Text(serde_json::to_string(&e.payload).unwrap_or_default().into()),
-            },
-            Err(e) => Message::Text(format!("{{\"code\":\"BAD_REQUEST\",\"message\":{:?}}}", e.to_string()).into()),
+                Err(e) => error(e),
+            }],
+            Err(e) => vec![error(ApiError::new(400, "BAD_REQUEST", e.to_string()))],
         };
-        if socket.send(reply).await.is_err() {
-            break;
+        for reply in replies {
+            if socket.send(reply).await.is_err() {
+                return;
+            }
         }
     }
 }

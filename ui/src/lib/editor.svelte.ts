@@ -1,6 +1,7 @@
 // The editor's view of one open project. The document itself lives in Rust: every change is an
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
 import type { Backend, Frame } from './backend';
+import { BackendError } from './backend/types';
 import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
 import { added, patchMessages, touchesMoreThanMessages } from './patch';
 import { notifyError } from './toasts.svelte';
@@ -101,9 +102,23 @@ export class EditorStore {
     // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws
     // it while the document crosses over and the editor renders.
     const first = this.state ? null : this.backend.frame(this.id, 0, this.frameWidth());
-    first?.catch(() => undefined); // a failure shows when the preview asks for it, not before
+    let shown = false;
+    first?.then(
+      (f) => {
+        // Still opening: the preview (mounted without the document) shows it at once.
+        if (f && !this.state && this.painter) {
+          this.painter(f);
+          shown = true;
+        }
+      },
+      () => undefined, // a failure shows when the preview asks for this frame itself
+    );
     this.state = await this.backend.openProject(this.id);
-    if (first && this.time === 0) this.prefetched = { key: `${this.state.revision}@0`, frame: first };
+    if (first && this.time === 0) {
+      const key = `${this.state.revision}@0`;
+      if (shown) this.shownKey = key;
+      else this.prefetched = { key, frame: first };
+    }
     this.markers = this.state.markers;
     this.revision = this.state.revision;
     if (!this.sender || !this.participant(this.sender)) {
@@ -125,7 +140,7 @@ export class EditorStore {
    * changes (a refetch only when the change reaches beyond messages), and the preview is asked
    * for exactly one frame, at the new message when `follow` is set. Markers come afterwards.
    */
-  private async after(result: EditResult | null, follow = false) {
+  private async after(result: EditResult | null, follow = false, edited: Frame | null = null) {
     if (!result || !this.state) return;
     // The backend stopped playback with the change (it would play the old document).
     this.playing = false;
@@ -133,21 +148,24 @@ export class EditorStore {
     const before = this.messages;
     const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
     const shown = follow ? added(before, c).at(-1) : undefined;
-    const time = shown ? shown.seekUs : this.time;
-    // The edit's frame comes first: the preview paints it the moment it arrives, while the page
-    // is idle, and the rest of the editor re-renders after. A slow frame does not hold the
-    // editor back: past EDIT_FRAME_WAIT_MS the preview takes it whenever it comes.
-    const at = clamp(time, 0, result.durationUs);
+    // The edit's frame comes first: the preview paints it while the page is idle, and the rest of
+    // the editor re-renders after. An edit sent on the preview socket brings its frame along
+    // (drawn where the backend followed it); otherwise it is asked for here, and a slow frame
+    // does not hold the editor back: past EDIT_FRAME_WAIT_MS the preview takes it when it comes.
+    const at = edited ? edited.timeUs : clamp(shown ? shown.seekUs : this.time, 0, result.durationUs);
     const key = `${result.revision}@${at}`;
-    const frame = this.backend.frame(this.id, at, this.frameWidth());
-    mark('frame requested');
-    const arrived = await Promise.race([frame.catch(() => null), sleep(EDIT_FRAME_WAIT_MS)]);
-    mark('frame arrived');
+    let arrived = edited;
+    if (!arrived) {
+      const frame = this.backend.frame(this.id, at, this.frameWidth());
+      mark('frame requested');
+      arrived = await Promise.race([frame.catch(() => null), sleep(EDIT_FRAME_WAIT_MS)]);
+      if (!arrived) this.prefetched = { key, frame };
+    }
     if (arrived && this.painter) {
       this.painter(arrived);
       mark('painted');
       this.shownKey = key;
-    } else this.prefetched = { key, frame };
+    } else if (arrived) this.prefetched = { key, frame: Promise.resolve(arrived) };
     if (messages) {
       const { revision, canUndo, canRedo, durationUs } = result;
       this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };
@@ -211,13 +229,17 @@ export class EditorStore {
       try {
         this.editStarted = performance.now();
         mark('apply');
-        const result = await this.backend.apply(this.id, op);
+        // The edit and its frame in one round trip on the preview socket.
+        const { result, frame } = await this.backend.applyWithFrame(this.id, op, follow, this.time, this.frameWidth());
         mark('acknowledged');
-        await this.after(result, follow);
+        await this.after(result, follow, frame);
         return true;
       } catch (e) {
         this.editStarted = null;
         notifyError(e);
+        // The connection failed mid-edit: the edit may or may not have been made. Take the
+        // backend's word for the document.
+        if (!(e instanceof BackendError)) await this.load().catch(() => undefined);
         return false;
       }
     });

@@ -209,7 +209,7 @@ try {
   row(`cold start, release build: process spawn → library grid rendered and clickable (${cold.length} launches, 4 projects)`,
     `**${ms(median(cold))}** median`, `min ${ms(Math.min(...cold))}, max ${ms(Math.max(...cold))}; from the WebDriver new-session request ${ms(median(viaDriver))}`, '≤ 1.5 s');
   row(`open the 5,000-message project, real app: click → first preview frame on screen (${opens.length} fresh launches)`,
-    `**${ms(median(opens.map((o) => o.onScreen)))}** median`, `painted ${ms(median(opens.map((o) => o.painted)))}; runs ${opens.map((o) => o.onScreen.toFixed(0)).join(', ')} ms`, '≤ 300 ms');
+    `**${ms(median(opens.map((o) => o.onScreen)))}** median`, `painted ${ms(median(opens.map((o) => o.painted)))}; message list shown ${ms(median(opens.map((o) => o.list)))}; runs ${opens.map((o) => o.onScreen.toFixed(0)).join(', ')} ms`, '≤ 300 ms');
 
   // IPC alone: open + first frame, without the UI (fresh launch, session not yet open).
   w = await driver.session();

@@ -95,6 +95,9 @@ export class HttpBackend implements Backend {
     const r = await this.call<{ timeUs: number }>('GET', `/projects/${id}/seek/${encodeURIComponent(messageId)}`);
     return r.timeUs;
   }
+  applyWithFrame(id: string, op: EditOp, follow: boolean, timeUs: number, maxWidth: number) {
+    return this.frames.edit(id, op, follow, timeUs, maxWidth);
+  }
   markers(id: string) {
     return this.call<import('../bindings/api').Marker[]>('GET', `/projects/${id}/markers`);
   }

@@ -94,6 +94,9 @@ export class TauriBackend implements Backend {
   seekToMessage(id: string, message: string) {
     return call<number>('seek_to_message', { id, message });
   }
+  applyWithFrame(id: string, op: EditOp, follow: boolean, timeUs: number, maxWidth: number) {
+    return this.frames.edit(id, op, follow, timeUs, maxWidth);
+  }
   markers(id: string) {
     return call<Marker[]>('markers', { id });
   }

@@ -47,6 +47,15 @@ export interface Backend {
   openProject(id: string): Promise<SessionState>;
   closeProject(id: string): Promise<void>;
   apply(id: string, op: EditOp): Promise<EditResult>;
+  /** Applies an op and returns the edited document's frame with the result, in one round trip
+   * on the preview socket: at the last message the op touched with `follow`, else at `timeUs`. */
+  applyWithFrame(
+    id: string,
+    op: EditOp,
+    follow: boolean,
+    timeUs: number,
+    maxWidth: number,
+  ): Promise<{ result: EditResult; frame: Frame | null }>;
   undo(id: string): Promise<EditResult | null>;
   redo(id: string): Promise<EditResult | null>;
   seekToMessage(id: string, messageId: string): Promise<number>;
