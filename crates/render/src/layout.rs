@@ -93,6 +93,17 @@ pub struct LayoutCtx<'a> {
     pub group: bool,
 }
 
+/// More than one other participant: names and avatars are shown.
+pub fn is_group(project: &Project) -> bool {
+    project.participants.iter().filter(|p| p.side == Side::Them).count() > 1
+}
+
+impl<'a> LayoutCtx<'a> {
+    pub fn new(project: &'a Project, theme: &'a ThemeSpec, geo: &'a Geometry, base_dir: &'a Path) -> Self {
+        LayoutCtx { project, theme, geo, base_dir, group: is_group(project) }
+    }
+}
+
 impl LayoutCtx<'_> {
     pub fn participant(&self, id: Option<&str>) -> Option<&Participant> {
         id.and_then(|id| self.project.participants.iter().find(|p| p.id == id))

@@ -143,8 +143,7 @@ impl Renderer {
         // Every referenced image is decoded up front so a bad file fails here, with its field,
         // rather than halfway through an export.
         check_images(&project, &base_dir, &mut self.images)?;
-        let group = is_group(&project);
-        let ctx = LayoutCtx { project: &project, theme: &theme, geo: &geo, base_dir: &base_dir, group };
+        let ctx = LayoutCtx::new(&project, &theme, &geo, &base_dir);
         let base_key = {
             let mut hsh = std::collections::hash_map::DefaultHasher::new();
             (format!("{:?}", project.canvas.background), theme.platform, theme.dark, w, h, geo.list_top.to_bits())
@@ -214,13 +213,7 @@ impl Renderer {
     /// What is on screen at `t` (positions, animation states). Measures the blocks it shows
     /// that no frame has shown before.
     pub fn scene(&mut self, t: Micros) -> Scene {
-        let ctx = LayoutCtx {
-            project: &self.project,
-            theme: &self.theme,
-            geo: &self.geo,
-            base_dir: &self.base_dir,
-            group: is_group(&self.project),
-        };
+        let ctx = LayoutCtx::new(&self.project, &self.theme, &self.geo, &self.base_dir);
         let (blocks, fonts, images) = (&mut self.blocks, &mut self.fonts, &mut self.images);
         scene::scene_at(
             &SceneInput {
@@ -240,13 +233,7 @@ impl Renderer {
         if let Some(b) = self.blocks.measured(index) {
             return b.clone();
         }
-        let ctx = LayoutCtx {
-            project: &self.project,
-            theme: &self.theme,
-            geo: &self.geo,
-            base_dir: &self.base_dir,
-            group: is_group(&self.project),
-        };
+        let ctx = LayoutCtx::new(&self.project, &self.theme, &self.geo, &self.base_dir);
         self.blocks.get(&ctx, &mut self.fonts, &mut self.images, index)
     }
 
@@ -498,7 +485,7 @@ impl Renderer {
         let s = self.geo.s;
         let t = &self.theme;
         let (w, h) = (62.0 * s, 38.0 * s);
-        let group = is_group(&self.project);
+        let group = layout::is_group(&self.project);
         let avatar_w = if group { (t.avatar_size + 6.0) * s } else { 0.0 };
         let mut pm = Pixmap::new((w + avatar_w + 12.0 * s).ceil() as u32, (h + 8.0 * s).ceil() as u32).expect("typing");
         let bx = avatar_w + 6.0 * s;
@@ -522,13 +509,7 @@ impl Renderer {
         if group {
             let m = &self.project.messages[ty.index];
             if let Some(p) = m.sender.as_deref().and_then(|id| self.project.participants.iter().find(|p| p.id == id)) {
-                let ctx = LayoutCtx {
-                    project: &self.project,
-                    theme: &self.theme,
-                    geo: &self.geo,
-                    base_dir: &self.base_dir,
-                    group,
-                };
+                let ctx = LayoutCtx::new(&self.project, &self.theme, &self.geo, &self.base_dir);
                 let a = layout::avatar_paint(&ctx, &mut self.images, p);
                 block::draw_avatar(&mut pm, &mut self.fonts, &a, 0.0, h - t.avatar_size * s, t.avatar_size * s);
             }
@@ -559,11 +540,6 @@ fn entrance(t: &ThemeSpec, side: layout::BlockSide, p: f32) -> (f32, f32, f32) {
         // WhatsApp: a quick fade and slight grow.
         (TailAt::FirstTop, _) => (0.92 + 0.08 * anim::ease_out_cubic(p), anim::ease_out_cubic(p).max(alpha * 0.8), 0.0),
     }
-}
-
-/// More than one other participant: names and avatars are shown.
-fn is_group(project: &Project) -> bool {
-    project.participants.iter().filter(|p| p.side == Side::Them).count() > 1
 }
 
 fn check_images(project: &Project, base: &Path, images: &mut ImageCache) -> Result<(), RenderError> {

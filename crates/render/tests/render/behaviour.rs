@@ -129,17 +129,22 @@ fn unsupported_and_missing_images_name_the_field_and_file() {
     assert!(err.to_string().contains("missing.png"), "{err}");
 }
 
-#[test]
-fn five_thousand_messages_render_only_the_visible_ones() {
-    let mut p = super::fixture(Platform::Imessage, Appearance::Light, false);
+/// `p` with `n` messages, repeating its own (all but the first, a date line).
+fn long_chat(mut p: chatframe_model::Project, n: usize) -> chatframe_model::Project {
     let base = p.messages.clone();
-    p.messages = (0..5000)
+    p.messages = (0..n)
         .map(|i| {
             let mut m = base[1 + i % (base.len() - 1)].clone();
             m.id = format!("m{i}");
             m
         })
         .collect();
+    p
+}
+
+#[test]
+fn five_thousand_messages_render_only_the_visible_ones() {
+    let p = long_chat(super::fixture(Platform::Imessage, Appearance::Light, false), 5000);
     let mut r = renderer(p);
     let end = r.timeline().duration - 1;
     let scene = r.scene(end);
@@ -152,15 +157,7 @@ fn five_thousand_messages_render_only_the_visible_ones() {
 fn a_long_chat_draws_the_same_frame_whatever_was_drawn_before() {
     // Blocks are measured when first shown and positioned from the newest message up, so a
     // frame must not depend on which frames (and blocks) came before it.
-    let mut p = super::fixture(Platform::Whatsapp, Appearance::Dark, true);
-    let base = p.messages.clone();
-    p.messages = (0..600)
-        .map(|i| {
-            let mut m = base[1 + i % (base.len() - 1)].clone();
-            m.id = format!("m{i}");
-            m
-        })
-        .collect();
+    let p = long_chat(super::fixture(Platform::Whatsapp, Appearance::Dark, true), 600);
     let mut scrubbed = renderer(p.clone());
     let end = scrubbed.timeline().duration - 1;
     let times = [end, 2 * SECOND, end / 2, end / 3 + 137 * MS, 5 * SECOND];
