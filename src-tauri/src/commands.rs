@@ -85,8 +85,8 @@ async fn poster(s: State<'_, Shared>, id: String) -> Out<Response> {
 }
 
 #[tauri::command]
-async fn open_project(s: State<'_, Shared>, id: String) -> Out<SessionState> {
-    run(s, move |a| a.open_project(&id)).await
+async fn open_project(s: State<'_, Shared>, id: String, markers: Option<bool>) -> Out<SessionState> {
+    run(s, move |a| a.open_project(&id, markers.unwrap_or(true))).await
 }
 
 #[tauri::command]

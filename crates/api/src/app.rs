@@ -181,9 +181,12 @@ impl App {
         Ok(lock(&self.sessions).entry(id.to_string()).or_insert(session).clone())
     }
 
-    /// Opens the project for editing (or returns the already open session's state).
-    pub fn open_project(&self, id: &str) -> ApiResult<SessionState> {
-        Ok(lock(&*self.session(id)?).state())
+    /// Opens the project for editing (or returns the already open session's state). Without
+    /// `markers` the state's marker list is empty (fetch it with [`App::markers`]).
+    pub fn open_project(&self, id: &str, markers: bool) -> ApiResult<SessionState> {
+        let session = self.session(id)?;
+        let session = lock(&*session);
+        Ok(if markers { session.state() } else { session.state_without_markers() })
     }
 
     /// Closes the session; the next open re-reads the library (what another process wrote).

@@ -125,8 +125,23 @@ async fn create(State(c): State<Ctx>, Json(req): Json<CreateProject>) -> ApiResu
     Ok((StatusCode::CREATED, Json(blocking(&c.app, move |a| a.create(&req)).await?)))
 }
 
-async fn open(State(c): State<Ctx>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
-    Ok(Json(blocking(&c.app, move |a| a.open_project(&id)).await?))
+#[derive(Deserialize)]
+struct OpenQuery {
+    /// `false` leaves the state's marker list empty (fetch `/markers` later).
+    #[serde(default = "yes")]
+    markers: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn open(
+    State(c): State<Ctx>,
+    Path(id): Path<String>,
+    Query(q): Query<OpenQuery>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.open_project(&id, q.markers)).await?))
 }
 
 async fn close(State(c): State<Ctx>, Path(id): Path<String>) -> StatusCode {

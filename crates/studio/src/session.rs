@@ -49,6 +49,8 @@ pub struct SessionState {
     pub can_undo: bool,
     pub can_redo: bool,
     pub duration_us: Micros,
+    /// One per message; empty when the caller asked to fetch them separately (the editor does,
+    /// after its first frame: on a 5,000-message chat they are a quarter of the state's bytes).
     pub markers: Vec<Marker>,
 }
 
@@ -164,6 +166,11 @@ impl Session {
     }
 
     pub fn state(&self) -> SessionState {
+        SessionState { markers: self.markers(), ..self.state_without_markers() }
+    }
+
+    /// [`Session::state`] with an empty marker list, for callers that fetch the markers later.
+    pub fn state_without_markers(&self) -> SessionState {
         SessionState {
             id: self.id.clone(),
             revision: self.revision,
@@ -171,7 +178,7 @@ impl Session {
             can_undo: self.can_undo(),
             can_redo: self.can_redo(),
             duration_us: self.timeline.duration,
-            markers: self.markers(),
+            markers: Vec::new(),
         }
     }
 

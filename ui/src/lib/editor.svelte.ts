@@ -101,26 +101,22 @@ export class EditorStore {
   async load() {
     // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws
     // it while the document crosses over and the editor renders.
+    // The preview is mounted before the document arrives and shows this frame the moment it
+    // comes, whichever of the two is first (unless the user has moved the play head meanwhile).
     const first = this.state ? null : this.backend.frame(this.id, 0, this.frameWidth());
-    let shown = false;
-    first?.then(
-      (f) => {
-        // Still opening: the preview (mounted without the document) shows it at once.
-        if (f && !this.state && this.painter) {
-          this.painter(f);
-          shown = true;
-        }
-      },
-      () => undefined, // a failure shows when the preview asks for this frame itself
-    );
-    this.state = await this.backend.openProject(this.id);
-    if (first && this.time === 0) {
-      const key = `${this.state.revision}@0`;
-      if (shown) this.shownKey = key;
-      else this.prefetched = { key, frame: first };
-    }
-    this.markers = this.state.markers;
+    first?.then((f) => {
+      if (f && this.painter && this.time === 0) this.painter(f);
+    }, notifyError);
+    mark('open requested');
+    // Without the markers (a quarter of a long chat's state): they follow the first frame.
+    const state = await this.backend.openProject(this.id, false);
+    mark('document arrived');
+    this.state = state;
+    // ... so the preview must not ask for it again.
+    if (first && this.time === 0) this.shownKey = `${this.state.revision}@0`;
     this.revision = this.state.revision;
+    // The timeline keeps the markers it has until the fresh ones arrive.
+    this.refreshMarkers();
     if (!this.sender || !this.participant(this.sender)) {
       this.sender = this.participants.find((p) => p.side === 'me')?.id ?? this.participants[0]?.id ?? null;
     }
@@ -173,8 +169,8 @@ export class EditorStore {
     // Time and revision change together: the preview requests one frame, for both.
     this.time = at;
     this.revision = result.revision;
-    if (!messages) await this.load();
-    this.refreshMarkers();
+    if (messages) this.refreshMarkers();
+    else await this.load(); // which refreshes the markers too
   }
 
   /** The preview frame at `timeUs` of `revision`: the one an edit already requested, if it is

@@ -43,6 +43,11 @@ export class FrameSocket {
 
   constructor(private url: () => Promise<string>) {}
 
+  /** Connects ahead of the first request (the editor's first frame should not wait for it). */
+  warm() {
+    this.open().catch(() => undefined);
+  }
+
   private open(): Promise<WebSocket> {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) return Promise.resolve(this.ws);
     if (this.opening) return this.opening;

@@ -107,6 +107,11 @@ fn edits_undo_and_frames_over_http() {
     let (_, state) = api.json("GET", &format!("/api/projects/{id}"), None);
     assert_eq!(state["project"]["messages"].as_array().unwrap().len(), 1);
     assert_eq!(state["markers"].as_array().unwrap().len(), 1);
+    // The editor opens without the markers and fetches them after its first frame.
+    let (_, lean) = api.json("GET", &format!("/api/projects/{id}?markers=false"), None);
+    assert_eq!((lean["project"].clone(), lean["markers"].as_array().unwrap().len()), (state["project"].clone(), 0));
+    let (_, markers) = api.json("GET", &format!("/api/projects/{id}/markers"), None);
+    assert_eq!(markers, state["markers"]);
 
     // A refused edit names the problem and changes nothing.
     let bad = json!({"op": "setSender", "id": "nope", "sender": me});

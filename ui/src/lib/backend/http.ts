@@ -22,6 +22,8 @@ export class HttpBackend implements Backend {
   ) {
     const ws = base.replace(/^http/, 'ws');
     this.frames = new FrameSocket(async () => `${ws}/api/ws?token=${encodeURIComponent(this.token)}`);
+    // Connected before the first project opens, so its first frame does not wait for it.
+    this.frames.warm();
   }
 
   private async call<T>(method: string, path: string, body?: unknown, raw: boolean | 'file' = false): Promise<T> {
@@ -76,8 +78,8 @@ export class HttpBackend implements Backend {
   async posterUrl(p: ProjectSummary) {
     return `${this.base}/api/projects/${p.id}/poster.png?rev=${p.revision}&token=${encodeURIComponent(this.token)}`;
   }
-  openProject(id: string) {
-    return this.call<import('../bindings/api').SessionState>('GET', `/projects/${id}`);
+  openProject(id: string, markers = true) {
+    return this.call<import('../bindings/api').SessionState>('GET', `/projects/${id}${markers ? '' : '?markers=false'}`);
   }
   closeProject(id: string) {
     return this.call<void>('POST', `/projects/${id}/close`);

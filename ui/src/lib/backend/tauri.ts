@@ -42,6 +42,11 @@ export class TauriBackend implements Backend {
   });
   private posters = new Map<string, string>();
 
+  constructor() {
+    // Connected before the first project opens, so its first frame does not wait for it.
+    this.frames.warm();
+  }
+
   catalog() {
     return call<Catalog>('catalog');
   }
@@ -76,8 +81,8 @@ export class TauriBackend implements Backend {
     this.posters.set(key, url);
     return url;
   }
-  openProject(id: string) {
-    return call<SessionState>('open_project', { id });
+  openProject(id: string, markers = true) {
+    return call<SessionState>('open_project', { id, markers });
   }
   closeProject(id: string) {
     return call<void>('close_project', { id });

@@ -44,7 +44,8 @@ export interface Backend {
   purgeProject(id: string): Promise<void>;
   /** An image URL for the project's poster at its current revision. */
   posterUrl(project: ProjectSummary): Promise<string>;
-  openProject(id: string): Promise<SessionState>;
+  /** The session's state; with `markers = false` its marker list is empty (see `markers`). */
+  openProject(id: string, markers?: boolean): Promise<SessionState>;
   closeProject(id: string): Promise<void>;
   apply(id: string, op: EditOp): Promise<EditResult>;
   /** Applies an op and returns the edited document's frame with the result, in one round trip
