@@ -99,10 +99,10 @@ export class EditorStore {
   }
 
   async load() {
-    // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws
-    // it while the document crosses over and the editor renders.
-    // The preview is mounted before the document arrives and shows this frame the moment it
-    // comes, whichever of the two is first (unless the user has moved the play head meanwhile).
+    // Opening: ask for the first frame (at 0:00) alongside the document, so the backend draws it
+    // while the document crosses over. The preview is mounted before the document arrives and
+    // shows the frame the moment it comes, whichever of the two is first (unless the user has
+    // moved the play head meanwhile).
     const first = this.state ? null : this.backend.frame(this.id, 0, this.frameWidth());
     first?.then((f) => {
       if (f && this.painter && this.time === 0) this.painter(f);
@@ -143,11 +143,11 @@ export class EditorStore {
     const c = result.changes;
     const before = this.messages;
     const messages = touchesMoreThanMessages(c) ? null : patchMessages(before, c);
-    const shown = follow ? added(before, c).at(-1) : undefined;
     // The edit's frame comes first: the preview paints it while the page is idle, and the rest of
     // the editor re-renders after. An edit sent on the preview socket brings its frame along
     // (drawn where the backend followed it); otherwise it is asked for here, and a slow frame
     // does not hold the editor back: past EDIT_FRAME_WAIT_MS the preview takes it when it comes.
+    const shown = follow && !edited ? added(before, c).at(-1) : undefined;
     const at = edited ? edited.timeUs : clamp(shown ? shown.seekUs : this.time, 0, result.durationUs);
     const key = `${result.revision}@${at}`;
     let arrived = edited;
@@ -157,11 +157,12 @@ export class EditorStore {
       arrived = await Promise.race([frame.catch(() => null), sleep(EDIT_FRAME_WAIT_MS)]);
       if (!arrived) this.prefetched = { key, frame };
     }
+    // Without a mounted preview the frame is dropped and the preview asks again when it mounts.
     if (arrived && this.painter) {
       this.painter(arrived);
       mark('painted');
       this.shownKey = key;
-    } else if (arrived) this.prefetched = { key, frame: Promise.resolve(arrived) };
+    }
     if (messages) {
       const { revision, canUndo, canRedo, durationUs } = result;
       this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };

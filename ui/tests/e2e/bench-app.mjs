@@ -11,7 +11,7 @@
 // Run it on the release build: scripts/bench-studio.sh (make bench-studio).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY, assert, chord, startAppDriver, tempDir, until } from './harness.mjs';
+import { KEY, MESSAGE_COUNT, assert, chord, startAppDriver, tempDir, until } from './harness.mjs';
 import { FRAMES, INSTRUMENT, OPEN_TO_FIRST_FRAME, RESET, SAMPLE, SCRUB, STRESS, median, ms, p90, samplesWithStress } from './bench-lib.mjs';
 
 const app = process.env.CHATFRAME_APP_BIN;
@@ -68,10 +68,10 @@ try {
     await w.exec(pinned ? `localStorage.setItem('previewWidth', '${pinned}')` : `localStorage.removeItem('previewWidth')`);
     await w.exec(`return ${RESET}`);
     for (let i = 0; i < EDITS; i++) {
-      const n = await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count");
+      const n = await w.exec(MESSAGE_COUNT);
       await w.type('[data-testid=composer]', `benchmark message ${i}`);
       await w.keys(chord([], KEY.ENTER));
-      await until('added', async () => (await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count")) === n + 1);
+      await until('added', async () => (await w.exec(MESSAGE_COUNT)) === n + 1);
       await new Promise((r) => setTimeout(r, 150));
     }
     await new Promise((r) => setTimeout(r, 300));

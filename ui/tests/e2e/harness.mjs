@@ -58,6 +58,9 @@ export async function until(what, f, timeoutMs = 15000) {
 }
 
 /** A hash of a canvas's pixels, computed in the page (compare before/after an edit). */
+/** WebDriver script: how many messages the project has (the list renders only those in view). */
+export const MESSAGE_COUNT = "return +document.querySelector('[data-testid=message-list]').dataset.count";
+
 export const CANVAS_HASH = `(() => {
   const c = document.querySelector('[data-testid=preview]');
   if (!c || !c.width) return null;

@@ -4,7 +4,7 @@
 // rounds: the second edits the reopened project (including an undo) and kills it again.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY, assert, chord, startAppDriver, tempDir, until } from './harness.mjs';
+import { KEY, MESSAGE_COUNT, assert, chord, startAppDriver, tempDir, until } from './harness.mjs';
 
 const app = process.env.CHATFRAME_APP_BIN;
 assert(app, 'CHATFRAME_APP_BIN must point at the built app');
@@ -33,7 +33,7 @@ async function write(w, lines, start) {
     if (switchSender) await w.keys(chord([], KEY.TAB));
     await w.type('[data-testid=composer]', text);
     await w.keys(chord([], KEY.ENTER));
-    await until(`message ${text}`, async () => (await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count")) === start + i + 1);
+    await until(`message ${text}`, async () => (await w.exec(MESSAGE_COUNT)) === start + i + 1);
   }
 }
 
@@ -63,7 +63,7 @@ async function relaunchAndCheck(expected, what) {
   await w.click('[data-testid=project-card] .thumb');
   await until('editor', async () => (await w.count('[data-testid=composer]')) === 1, 20000);
   const shown = await until('messages shown', async () => {
-    const n = await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count");
+    const n = await w.exec(MESSAGE_COUNT);
     return n === expected.project.messages.length && n;
   });
   console.log(`${what}: revision ${snap.revision}, ${shown} messages, identical document`);
@@ -91,7 +91,7 @@ try {
   // The composer is empty and focused: Ctrl+Z undoes the last project edit.
   await w.keys(chord([KEY.CTRL], 'z'));
   const n = first.project.messages.length + 1;
-  await until('undo', async () => (await w.exec("return +document.querySelector('[data-testid=message-list]').dataset.count")) === n);
+  await until('undo', async () => (await w.exec(MESSAGE_COUNT)) === n);
   const second = await savedThenKill(w);
   assert(second.revision === first.revision + 3, `two adds and an undo: revision ${second.revision}`);
   assert(texts(second).at(-1).endsWith(':sledding at 3?'), `the undone message is gone: ${texts(second)}`);

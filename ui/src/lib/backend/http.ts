@@ -84,9 +84,6 @@ export class HttpBackend implements Backend {
   closeProject(id: string) {
     return this.call<void>('POST', `/projects/${id}/close`);
   }
-  apply(id: string, op: EditOp) {
-    return this.call<import('../bindings/api').EditResult>('POST', `/projects/${id}/ops`, op);
-  }
   undo(id: string) {
     return this.call<import('../bindings/api').EditResult | null>('POST', `/projects/${id}/undo`);
   }

@@ -87,9 +87,6 @@ export class TauriBackend implements Backend {
   closeProject(id: string) {
     return call<void>('close_project', { id });
   }
-  apply(id: string, op: EditOp) {
-    return call<EditResult>('apply_op', { id, op });
-  }
   undo(id: string) {
     return call<EditResult | null>('undo', { id });
   }

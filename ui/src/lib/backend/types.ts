@@ -47,7 +47,6 @@ export interface Backend {
   /** The session's state; with `markers = false` its marker list is empty (see `markers`). */
   openProject(id: string, markers?: boolean): Promise<SessionState>;
   closeProject(id: string): Promise<void>;
-  apply(id: string, op: EditOp): Promise<EditResult>;
   /** Applies an op and returns the edited document's frame with the result, in one round trip
    * on the preview socket: at the last message the op touched with `follow`, else at `timeUs`. */
   applyWithFrame(
