@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use chatframe_studio::model::{Message, Project};
 use chatframe_studio::{CreateProject, EditOp, Session, Studio, Template};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 const STEPS: usize = 30;
@@ -129,17 +131,6 @@ fn spawn_api(library: &Path, exports: &Path) -> (Child, SocketAddr) {
     (child, SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % below
-    }
-}
-
 #[test]
 fn kill_9_of_the_api_process_never_loses_an_acknowledged_edit() {
     // The requests, and the expected document at every revision, from the script run in-process.
@@ -159,7 +150,7 @@ fn kill_9_of_the_api_process_never_loses_an_acknowledged_edit() {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
     });
     eprintln!("api crash test seed {seed} (CF_CRASH_SEED={seed} replays it)");
-    let mut rng = XorShift(seed);
+    let mut rng = StdRng::seed_from_u64(seed);
     let started = Instant::now();
     let (mut killed_mid_run, mut max_acked, mut total_acked) = (0, 0, 0);
     for run in 0..RUNS {
@@ -186,11 +177,11 @@ fn kill_9_of_the_api_process_never_loses_an_acknowledged_edit() {
                 finished.store(true, Ordering::SeqCst);
             })
         };
-        let kill_after = rng.next(STEPS as u64);
+        let kill_after = rng.random_range(0..STEPS as u64);
         while acked.load(Ordering::SeqCst) < kill_after && !finished.load(Ordering::SeqCst) && !client.is_finished() {
             std::thread::sleep(Duration::from_micros(200));
         }
-        std::thread::sleep(Duration::from_micros(rng.next(3_000)));
+        std::thread::sleep(Duration::from_micros(rng.random_range(0..3_000)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         client.join().unwrap();

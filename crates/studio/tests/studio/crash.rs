@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use chatframe_studio::model::{Message, Project};
 use chatframe_studio::{CreateProject, EditOp, Session, Studio, Template};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 const STEPS: usize = 60;
 const RUNS: usize = 100;
@@ -76,17 +78,6 @@ fn crash_child() {
     println!("done");
 }
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % below
-    }
-}
-
 fn new_library(dir: &std::path::Path) -> (Studio, String) {
     let mut studio = Studio::open(&dir.join("library.sqlite3")).unwrap();
     let id = studio.create(&CreateProject { name: Some("crash".into()), template: Template::Starter }).unwrap().id;
@@ -107,7 +98,7 @@ fn crash_kill_9_never_loses_an_acknowledged_edit() {
 
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     eprintln!("crash test seed {seed}");
-    let mut rng = XorShift(seed);
+    let mut rng = StdRng::seed_from_u64(seed);
     let exe = std::env::current_exe().unwrap();
     let started = Instant::now();
     let (mut killed_mid_run, mut max_acked) = (0, 0);
@@ -125,7 +116,7 @@ fn crash_kill_9_never_loses_an_acknowledged_edit() {
             .unwrap();
         // Kill after a random number of acks plus a random few hundred microseconds, so the
         // kill lands anywhere: between edits, inside a transaction, during the fsync.
-        let kill_after = rng.next(STEPS as u64) as usize;
+        let kill_after = rng.random_range(0..STEPS);
         let mut acked = 0u64;
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut finished = false;
@@ -140,7 +131,7 @@ fn crash_kill_9_never_loses_an_acknowledged_edit() {
                 _ => break,
             }
         }
-        std::thread::sleep(Duration::from_micros(rng.next(1_500)));
+        std::thread::sleep(Duration::from_micros(rng.random_range(0..1_500)));
         child.kill().unwrap(); // SIGKILL on Unix
         // Acks printed before the kill landed still count: they were acknowledged.
         for line in lines.map_while(Result::ok) {
