@@ -17,7 +17,10 @@ BUILD_PREREQS :=
 
 -include mk/*.mk
 
-.PHONY: all deps test studio test-lint test-rust test-layering test-generated bench accept-goldens build-all
+.PHONY: all deps test studio test-lint test-manifest test-rust test-layering test-generated bench accept-goldens build-all
+
+## Runs `cargo install --locked` for a tool only when it is missing: $(call cargo-tool,NAME,VERSION).
+cargo-tool = command -v $(1) >/dev/null || cargo install --locked $(1) --version '$(2)'
 
 all: test
 
@@ -29,12 +32,19 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: deps test-lint test-rust test-layering test-generated $(TEST_TARGETS)
+test: deps test-lint test-manifest test-rust test-layering test-generated $(TEST_TARGETS)
 	@echo "make test: all suites passed"
 
 test-lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## The manifests: sorted and formatted (cargo-sort, ~40 s to install cold), every dependency in the
+## root table and used (scripts/check-manifest.py), so the next appended dependency fails here.
+test-manifest:
+	@$(call cargo-tool,cargo-sort,2.1.4)
+	cargo sort --workspace --grouped --check --check-format
+	python3 scripts/check-manifest.py
 
 test-rust:
 	cargo test --workspace --locked
