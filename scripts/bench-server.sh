@@ -22,7 +22,7 @@ BIN="$CARGO_TARGET_DIR/$dir/chatframe-server"
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
-KEY=$("$BIN" create-account --data-dir "$DATA" --credits 1000000000 --rate-limit 1000000000 2>/dev/null)
+KEY=$("$BIN" admin create-account --data-dir "$DATA" --credits 1000000000 --rate-limit 1000000000 2>/dev/null)
 CHATFRAME_RATE_LIMIT_BURST=1000000000 RUST_LOG=warn "$BIN" --data-dir "$DATA" --listen "127.0.0.1:$PORT" &
 SERVER=$!
 LUA=$(mktemp --suffix=.lua)

@@ -1,4 +1,4 @@
-"""Starts the real Cloud API server (the `chatframe-server` dev binary) on a loopback port with
+"""Starts the real Cloud API server (the `chatframe-server` binary) on a loopback port with
 its own data directory, for the whole session."""
 
 import json
@@ -35,7 +35,7 @@ class Server:
 
     def new_key(self, credits: int) -> str:
         out = subprocess.run(
-            [BIN, "create-account", "--data-dir", self.data_dir, "--credits", str(credits), "--rate-limit", "1000000"],
+            [BIN, "admin", "create-account", "--data-dir", self.data_dir, "--credits", str(credits), "--rate-limit", "1000000"],
             check=True, capture_output=True, text=True,
         )
         return out.stdout.strip()
@@ -84,7 +84,7 @@ def server():
         RUST_LOG="warn,symphonia=off",
     )
     key = subprocess.run(
-        [BIN, "create-account", "--data-dir", data, "--credits", "100000000", "--rate-limit", "1000000"],
+        [BIN, "admin", "create-account", "--data-dir", data, "--credits", "100000000", "--rate-limit", "1000000"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()
     proc = subprocess.Popen([BIN, "--data-dir", data, "--listen", f"127.0.0.1:{port}"], env=env)

@@ -1,12 +1,10 @@
-//! `chatframe serve` flags. The command's file lives in the CLI crate (`crates/cli/src/serve.rs`)
-//! and holds no logic; it is compiled here too so its use of this library is checked with it.
+//! The Cloud API's command line (`chatframe_server::cli`), as both binaries mount it:
+//! `chatframe serve ...` (a subcommand) and `chatframe-server ...` (the top level).
 
-#[path = "../../../cli/src/serve.rs"]
-#[allow(dead_code)]
-mod serve;
-
+use chatframe_server::cli::{self as serve, ServeCommand};
 use clap::Parser;
 
+/// `chatframe`'s shape: the arguments under a `serve` subcommand.
 #[derive(Parser)]
 struct Cli {
     #[command(subcommand)]
@@ -16,6 +14,13 @@ struct Cli {
 #[derive(clap::Subcommand)]
 enum Command {
     Serve(serve::ServeArgs),
+}
+
+/// `chatframe-server`'s shape: the same arguments at the top level.
+#[derive(Parser)]
+struct Server {
+    #[command(flatten)]
+    args: serve::ServeArgs,
 }
 
 #[test]
@@ -46,4 +51,43 @@ fn admin_create_account_prints_a_working_key_once() {
     assert_eq!(args.listen.unwrap().port(), 8787);
     assert!(args.command.is_none());
     assert!(Cli::try_parse_from(["chatframe", "serve", "admin", "create-account", "--credits", "many"]).is_err());
+}
+
+#[test]
+fn chatframe_server_takes_the_same_flags_at_the_top_level() {
+    let parsed = Server::try_parse_from([
+        "chatframe-server",
+        "--data-dir",
+        "d",
+        "--listen",
+        "127.0.0.1:9000",
+        "--public-url",
+        "https://api.example.com",
+    ])
+    .unwrap();
+    assert_eq!(parsed.args.data_dir.as_deref(), Some(std::path::Path::new("d")));
+    assert_eq!(parsed.args.listen.unwrap().port(), 9000);
+    assert_eq!(parsed.args.public_url.as_deref(), Some("https://api.example.com"));
+    assert!(parsed.args.command.is_none());
+    let admin = Server::try_parse_from([
+        "chatframe-server",
+        "admin",
+        "create-account",
+        "--data-dir",
+        "d",
+        "--credits",
+        "5",
+        "--rate-limit",
+        "60",
+    ])
+    .unwrap();
+    assert!(matches!(
+        admin.args.command,
+        Some(ServeCommand::Admin(serve::AdminCommand::CreateAccount { credits: 5, rate_limit: Some(60), .. }))
+    ));
+    assert!(matches!(
+        Server::try_parse_from(["chatframe-server", "openapi"]).unwrap().args.command,
+        Some(ServeCommand::Openapi)
+    ));
+    assert!(Server::try_parse_from(["chatframe-server", "--port", "1"]).is_err(), "unknown flags are refused");
 }
