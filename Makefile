@@ -14,6 +14,9 @@ APT_PACKAGES := ffmpeg espeak-ng pkg-config sox
 TEST_TARGETS :=
 # What must exist before the binaries are built (mk/studio.mk adds the built UI the app embeds).
 BUILD_PREREQS :=
+# Every suite builds, lints and tests the full feature set: `chatframe` with the Cloud API, the
+# local API and sound (its default build is headless; scripts/check-layering.sh checks that).
+FEATURES := --features chatframe/serve,chatframe/playback
 
 -include mk/*.mk
 
@@ -37,7 +40,7 @@ test: deps test-lint test-manifest test-rust test-layering test-generated $(TEST
 
 test-lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --workspace --all-targets --locked $(FEATURES) -- -D warnings
 
 ## The manifests: sorted and formatted (cargo-sort, ~40 s to install cold), every dependency in the
 ## root table and used (scripts/check-manifest.py), so the next appended dependency fails here.
@@ -47,14 +50,14 @@ test-manifest:
 	python3 scripts/check-manifest.py
 
 test-rust:
-	cargo test --workspace --locked
+	cargo test --workspace --locked $(FEATURES)
 
 ## Every binary (chatframe, chatframe-api, chatframe-server, chatframe-studio) in one build with
 ## the test suite's feature set. `cargo build -p X` or `cargo run -p X` alone resolves features
 ## for X only and recompiles much of the dependency tree (minutes on CI), so every suite below
 ## runs these binaries. A no-op after test-rust.
 build-all: $(BUILD_PREREQS)
-	cargo build -q --workspace --bins --tests --locked
+	cargo build -q --workspace --bins --tests --locked $(FEATURES)
 
 ## Core crates must not pull in GUI, web-framework or HTTP-client dependencies (DESIGN.md §1).
 test-layering:
@@ -64,7 +67,7 @@ test-layering:
 test-generated: build-all
 	$(BIN)/chatframe schema > $(CARGO_TARGET_DIR)/project.schema.json
 	diff -u docs/project.schema.json $(CARGO_TARGET_DIR)/project.schema.json || \
-	  { echo "docs/project.schema.json is stale: run 'cargo run -p chatframe-cli -- schema > docs/project.schema.json'"; exit 1; }
+	  { echo "docs/project.schema.json is stale: run 'cargo run -p chatframe -- schema > docs/project.schema.json'"; exit 1; }
 
 ## Re-render the golden images after an intended visual change (review the diff before committing).
 accept-goldens:

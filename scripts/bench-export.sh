@@ -14,7 +14,7 @@ RUNS=${RUNS:-3}
 if [ -n "${CHATFRAME_BIN:-}" ]; then
   bin=$CHATFRAME_BIN  # an already-built release binary
 else
-  cargo build -q --release --locked -p chatframe-cli
+  cargo build -q --release --locked -p chatframe
   bin=$CARGO_TARGET_DIR/release/chatframe
 fi
 work=$(mktemp -d)

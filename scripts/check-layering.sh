@@ -20,5 +20,15 @@ check chatframe-audio  'chatframe-model'
 check chatframe-export 'chatframe-(model|render|audio)'
 check chatframe-store  'chatframe-model'
 check chatframe-studio 'chatframe-(model|render|audio|export|store)'
+# Default builds are headless (render hosts, servers): sound (rodio, ALSA) is the `playback`
+# feature of chatframe-studio, and the web servers are `chatframe`'s `serve` and `api` features.
+sound='^(rodio|cpal|alsa|alsa-sys) '
+headless() { # crate, what it must not link (regex)
+  local linked
+  linked=$(cargo tree -q --locked -e normal -p "$1" --prefix none | sort -u | grep -E "$2" | awk '{print $1}' | tr '\n' ' ' || true)
+  if [ -n "$linked" ]; then echo "layering: the default $1 build links $linked"; fail=1; fi
+}
+headless chatframe-studio "$sound"
+headless chatframe "$sound|^(axum|hyper|tower|reqwest|chatframe-(server|api|studio|store)) "
 [ $fail = 0 ] && echo "layering: ok"
 exit $fail

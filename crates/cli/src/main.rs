@@ -1,11 +1,14 @@
-//! `chatframe`: render chat videos, single frames, validate and create project files.
+//! `chatframe`: render chat videos, single frames, validate and create project files; with the
+//! `serve` and `api` features, also the Cloud API and the local automation API.
 
+#[cfg(feature = "api")]
 mod api;
 mod bench;
 mod exit;
 mod frame;
 mod project;
 mod render;
+#[cfg(feature = "serve")]
 mod serve;
 mod timearg;
 mod validate;
@@ -32,9 +35,11 @@ enum Command {
     /// Print the JSON Schema of the project file format.
     Schema,
     /// Run the Cloud API service (and its admin tasks).
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Serve the local studio library over HTTP on 127.0.0.1 (with a per-launch token) for
     /// scripts: list projects, apply edits, start exports.
+    #[cfg(feature = "api")]
     Api(api::ApiArgs),
     /// Measure the encode-only floor: frames pre-rendered into memory, piped to ffmpeg with the
     /// export's exact settings (used by scripts/bench-export.sh).
@@ -59,7 +64,9 @@ fn main() {
         Command::Validate(args) => validate::run(args),
         Command::New(args) => project::new(args),
         Command::Schema => project::schema(),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "api")]
         Command::Api(args) => api::run(args),
         Command::BenchEncode(args) => bench::run(args),
     };

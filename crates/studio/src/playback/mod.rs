@@ -1,9 +1,13 @@
 //! Playback with sound: the session's soundtrack — the export's own mix (send/receive and
-//! per-message sounds, voice notes, music with volume, fades and loop) — played through rodio.
+//! per-message sounds, voice notes, music with volume, fades and loop) — played through rodio
+//! (the `playback` feature; without it every output is silent and no sound library is linked).
 //! The picture follows the audio clock: the position is the frames the device has actually
 //! pulled. Without a device (CI, containers) the same transport runs on the monotonic clock and
 //! says it is silent; playback never fails for want of speakers.
 
+#[cfg_attr(feature = "playback", path = "device.rs")]
+#[cfg_attr(not(feature = "playback"), path = "no_device.rs")]
+mod device;
 mod output;
 #[cfg(test)]
 mod tests;

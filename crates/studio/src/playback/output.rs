@@ -1,14 +1,14 @@
-//! The audio output: rodio on the default device when there is one, and the source that plays a
-//! soundtrack while counting the frames the device actually pulls — the clock the picture follows.
+//! The audio output: the default device when there is one (`device.rs`, rodio, with the
+//! `playback` feature), and the source that plays a soundtrack while counting the frames the
+//! device actually pulls — the clock the picture follows.
 
-use std::num::NonZero;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use chatframe_audio::{CHANNELS, SAMPLE_RATE};
-use rodio::Source;
-use rodio::mixer::Mixer;
+use chatframe_audio::SAMPLE_RATE;
+
+use super::device::{self, Mixer};
 
 /// Set `CHATFRAME_AUDIO=off` to play without sound (tests on a machine with speakers, or a user
 /// whose device misbehaves): the clock then runs on the monotonic clock, as without a device.
@@ -45,33 +45,13 @@ impl AudioOutput {
         if std::env::var(AUDIO_ENV).is_ok_and(|v| v == "off" || v == "0") {
             return AudioOutput::silent(format!("sound is off ({AUDIO_ENV}=off)"));
         }
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Mixer, String>>();
-        let (keep_tx, keep_rx) = std::sync::mpsc::channel::<()>();
-        let spawned = std::thread::Builder::new().name("chatframe-audio-out".into()).spawn(move || {
-            match rodio::DeviceSinkBuilder::open_default_sink() {
-                Ok(mut sink) => {
-                    sink.log_on_drop(false);
-                    let _ = ready_tx.send(Ok(sink.mixer().clone()));
-                    // Blocks until the AudioOutput is dropped (the sender goes away).
-                    let _ = keep_rx.recv();
-                    drop(sink);
-                }
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e.to_string()));
-                }
-            }
-        });
-        if let Err(e) = spawned {
-            return AudioOutput::silent(format!("cannot start the audio thread: {e}"));
-        }
-        match ready_rx.recv_timeout(Duration::from_secs(5)) {
-            Ok(Ok(mixer)) => AudioOutput { mixer: Some(mixer), silent_reason: None, _keep_open: Some(keep_tx) },
-            Ok(Err(e)) => {
-                tracing::info!("no audio output, playback is silent: {e}");
-                AudioOutput::silent(format!("no audio device: {e}"))
-            }
-            Err(_) => AudioOutput::silent("the audio device did not answer"),
-        }
+        device::open_default()
+    }
+
+    /// Sound through a device's mixer; `keep_open` ends the thread that owns the device stream
+    /// when dropped.
+    pub(super) fn on_device(mixer: Mixer, keep_open: std::sync::mpsc::Sender<()>) -> AudioOutput {
+        AudioOutput { mixer: Some(mixer), silent_reason: None, _keep_open: Some(keep_open) }
     }
 
     pub fn is_silent(&self) -> bool {
@@ -87,7 +67,7 @@ impl AudioOutput {
     pub(crate) fn start(&self, samples: Arc<Vec<f32>>, start_frame: u64) -> Option<Arc<TrackClock>> {
         let mixer = self.mixer.as_ref()?;
         let (source, clock) = TrackSource::new(samples, start_frame);
-        mixer.add(source);
+        device::add(mixer, source);
         Some(clock)
     }
 }
@@ -131,7 +111,7 @@ impl TrackClock {
         }
     }
 
-    fn now_ns(&self) -> u64 {
+    pub(super) fn now_ns(&self) -> u64 {
         self.epoch.elapsed().as_nanos() as u64
     }
 
@@ -250,23 +230,5 @@ impl Iterator for TrackSource {
             self.clock.consumed.store((self.index / 2) as u64, Ordering::Release);
         }
         Some(v)
-    }
-}
-
-impl Source for TrackSource {
-    fn current_span_len(&self) -> Option<usize> {
-        None
-    }
-
-    fn channels(&self) -> rodio::ChannelCount {
-        NonZero::new(CHANNELS).expect("stereo")
-    }
-
-    fn sample_rate(&self) -> rodio::SampleRate {
-        NonZero::new(SAMPLE_RATE).expect("48 kHz")
-    }
-
-    fn total_duration(&self) -> Option<Duration> {
-        None
     }
 }
