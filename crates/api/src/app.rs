@@ -84,16 +84,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl App {
-    /// Opens (creating if needed) the library at `library` (an SQLite file).
+    /// Opens (creating if needed) the library at `library` (an SQLite file). Samples come from
+    /// `samples`, or else from the binary (written to `samples/` beside the library).
     pub fn open(library: &Path, samples: Option<PathBuf>, export_dir: Option<PathBuf>) -> ApiResult<Arc<App>> {
         if let Some(dir) = library.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| ApiError::new(500, "IO_ERROR", format!("cannot create {}: {e}", dir.display())))?;
         }
         let mut studio = Studio::open(library)?;
-        if let Some(dir) = samples {
-            studio.set_samples_dir(dir);
-        }
+        let samples = match samples {
+            Some(dir) => dir,
+            None => {
+                let dir = studio.library_dir().join("samples");
+                crate::samples::install(&dir)
+                    .map_err(|e| ApiError::new(500, "IO_ERROR", format!("cannot write {}: {e}", dir.display())))?
+            }
+        };
+        studio.set_samples_dir(samples);
         let library_dir = studio.library_dir();
         let export_dir = export_dir.unwrap_or_else(default_export_dir);
         Ok(Arc::new(App {

@@ -15,7 +15,7 @@ pub struct ApiArgs {
     /// Serve the built studio UI from this folder (e.g. ui/dist) at `/`.
     #[arg(long)]
     pub ui: Option<PathBuf>,
-    /// Folder of sample projects (default: $CHATFRAME_SAMPLES or the checkout's assets/samples).
+    /// Folder of sample projects (default: $CHATFRAME_SAMPLES, else those built in).
     #[arg(long)]
     pub samples: Option<PathBuf>,
     /// Where exports go when a request names no path (default: ~/Videos/Chatframe).

@@ -5,6 +5,7 @@ mod app;
 pub mod bindings;
 pub mod cli;
 mod http;
+mod samples;
 
 pub use app::{ApiError, ApiResult, App, Catalog, encode_frame, project_file_name};
 pub use chatframe_studio::{ExportJob, ExportRequest, ExportState};
@@ -28,13 +29,10 @@ pub fn default_library() -> PathBuf {
     base.unwrap_or_else(std::env::temp_dir).join("chatframe").join("library.sqlite")
 }
 
-/// The bundled sample projects: `$CHATFRAME_SAMPLES`, else the checkout's `assets/samples`.
+/// A samples folder to use instead of the embedded samples: `$CHATFRAME_SAMPLES` (development,
+/// benchmarks). `None` gives [`App::open`] the samples compiled into the binary.
 pub fn default_samples() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CHATFRAME_SAMPLES") {
-        return Some(PathBuf::from(dir));
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples");
-    dir.is_dir().then_some(dir)
+    std::env::var_os("CHATFRAME_SAMPLES").map(PathBuf::from)
 }
 
 /// A server bound to `127.0.0.1` (never another interface: the API drives the user's files).

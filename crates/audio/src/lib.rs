@@ -6,6 +6,7 @@
 mod builtin;
 mod decode;
 mod error;
+mod gain;
 mod limiter;
 mod mix;
 mod music;

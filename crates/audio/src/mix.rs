@@ -9,14 +9,12 @@ use std::sync::Arc;
 use chatframe_model::{CueSound, MessageKind, Micros, Project, Timeline, resolve_media};
 
 use crate::builtin::{builtin_sound, loops};
+use crate::gain::{DECLICK_FRAMES, finite_gain};
 use crate::{AudioError, CHANNELS, SAMPLE_RATE, decode_file, limiter, music};
 
 /// Longest mix we render. Memory is 384 KB per second; two hours (~2.8 GB) is far beyond any chat
 /// video and keeps a runaway timeline from exhausting the machine.
 pub const MAX_MIX_SECONDS: i64 = 2 * 3600;
-/// Fade applied where a sound is cut short (a typing loop ending, a clip reaching its `length`):
-/// 5 ms is inaudible as a fade but removes the click of a hard cut.
-pub(crate) const DECLICK_FRAMES: usize = 240;
 
 /// Mixed audio, interleaved stereo f32 at 48 kHz, within ±1.0.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,11 +158,6 @@ pub fn mix(project: &Project, timeline: &Timeline, base_dir: &Path) -> Result<Mi
     Ok(out)
 }
 
-/// Gains come from user-edited JSON: a NaN or negative value must not poison the whole mix.
-pub(crate) fn finite_gain(g: f32) -> f32 {
-    if g.is_finite() { g.max(0.0) } else { 0.0 }
-}
-
 /// Adds `len` frames of `sound` (repeated if `loopable`, else at most its own length) at frame
 /// `start`, clipped to the buffer. Returns the frames of `out` it covered.
 fn add_sound(out: &mut [f32], start: i64, sound: &[f32], len: usize, loopable: bool, gain: f32) -> Range<usize> {
@@ -273,14 +266,6 @@ mod tests {
         assert_eq!(add_sound(&mut out, -100, &sound, 1000, false, 1.0), 0..300);
         assert_eq!(out[0], 100.0);
         assert_eq!(add_sound(&mut out, 400, &sound, 1000, false, 1.0), 300..300);
-    }
-
-    #[test]
-    fn gains_from_json_are_sanitised() {
-        assert_eq!(finite_gain(f32::NAN), 0.0);
-        assert_eq!(finite_gain(-2.0), 0.0);
-        assert_eq!(finite_gain(f32::INFINITY), 0.0);
-        assert_eq!(finite_gain(0.7), 0.7);
     }
 
     #[test]

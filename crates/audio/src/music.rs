@@ -6,7 +6,7 @@ use std::path::Path;
 use chatframe_model::{Music, resolve_media};
 
 use crate::decode::decode_source;
-use crate::mix::{DECLICK_FRAMES, finite_gain};
+use crate::gain::{DECLICK_FRAMES, finite_gain};
 use crate::{AudioError, FileProblem, SAMPLE_RATE};
 
 /// Ducking starts this long before a voice clip so the music is already down when the first word

@@ -43,6 +43,10 @@ use crate::paint::Rgba;
 use crate::scene::{ListMetrics, SceneInput};
 use crate::theme::{TailAt, ThemeSpec};
 
+/// How long a message's entrance lasts after it appears: its pop or slide, and the scroll that
+/// brings it into view. From then on it is drawn at rest (where the studio seeks to show one).
+pub const ENTRANCE: Micros = if anim::APPEAR > anim::SCROLL { anim::APPEAR } else { anim::SCROLL };
+
 /// Rasterized blocks kept at most (about 60 MB at 1080p); visible ones are re-created on demand.
 const BLOCK_CACHE_LIMIT: usize = 256;
 

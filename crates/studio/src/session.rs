@@ -54,10 +54,6 @@ pub struct SessionState {
     pub markers: Vec<Marker>,
 }
 
-/// Time after a bubble is sent at which its entrance animation has settled: where seeking to
-/// a message lands, so the preview shows it fully.
-const SETTLED_US: Micros = 400_000;
-
 /// One open project. Holds its own connection to the library, so sessions, the library view
 /// and other processes never block each other longer than one SQLite transaction.
 pub struct Session {
@@ -313,10 +309,12 @@ impl Session {
     }
 }
 
-/// When message `i` is on screen with its entrance animation settled.
+/// When message `i` is on screen with its entrance settled (the renderer's
+/// [`ENTRANCE`](chatframe_render::ENTRANCE)): where seeking to a message lands, so the preview
+/// shows it fully.
 pub(crate) fn settled_at(timeline: &Timeline, i: usize) -> Micros {
     let e = &timeline.entries[i];
-    (e.appear + SETTLED_US).min(e.hold_end.max(e.appear)).min(timeline.duration)
+    (e.appear + chatframe_render::ENTRANCE).min(e.hold_end.max(e.appear)).min(timeline.duration)
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {

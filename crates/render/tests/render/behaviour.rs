@@ -1,5 +1,5 @@
 use chatframe_model::{Appearance, Background, MS, Platform, SECOND};
-use chatframe_render::{RenderError, Renderer};
+use chatframe_render::{ENTRANCE, RenderError, Renderer};
 
 use super::goldens::psnr;
 
@@ -169,6 +169,26 @@ fn a_long_chat_draws_the_same_frame_whatever_was_drawn_before() {
         assert_eq!(fresh.scene(t), scrubbed.scene(t), "scene at {t}");
         assert_eq!(fresh.render(t).data(), scrubbed.render(t).data(), "pixels at {t}");
     }
+}
+
+#[test]
+fn a_message_is_at_rest_exactly_entrance_after_it_appears() {
+    let p = super::fixture(Platform::Imessage, Appearance::Light, false);
+    let mut r = renderer(p);
+    let tl = r.timeline().clone();
+    let mut checked = 0;
+    for (i, e) in tl.entries.iter().enumerate() {
+        let before = r.scene(e.appear + ENTRANCE - 20 * MS);
+        let entering = before.blocks.iter().find(|b| b.index == i).map(|b| b.enter);
+        let at = r.scene(e.appear + ENTRANCE);
+        let settled = at.blocks.iter().find(|b| b.index == i).map(|b| b.enter);
+        if let (Some(entering), Some(settled)) = (entering, settled) {
+            assert!(entering < 1024, "message {i} is still entering 20 ms before ENTRANCE");
+            assert_eq!(settled, 1024, "message {i} is at rest at ENTRANCE");
+            checked += 1;
+        }
+    }
+    assert!(checked > 3, "the fixture has messages to check ({checked})");
 }
 
 #[test]
