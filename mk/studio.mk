@@ -1,4 +1,4 @@
-# The studio app (issue 3): ui/ (Svelte + Vite), src-tauri/ (Tauri 2 shell), crates/api (local
+# The studio app: ui/ (Svelte + Vite), src-tauri/ (Tauri 2 shell), crates/api (local
 # automation API). `make studio-app` builds the UI and the app and launches it; `test-ui` runs the
 # UI's unit tests and Playwright (Debian's Chromium) against the UI served by `chatframe-api`.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Export speed against the encode-only floor (issue #2: `chatframe render bench-party` must take
+# Export speed against the encode-only floor (`chatframe render bench-party` must take
 # ≤ 1.25× the time ffmpeg needs to encode the very same frames from memory).
 #   (a) floor:  `chatframe bench-encode` pre-renders every frame (converted to yuv420p) into
 #               memory, then times only ffmpeg encoding them with the export's exact arguments

@@ -277,11 +277,6 @@ impl Encoder {
         Ok(())
     }
 
-    /// Stops ffmpeg now (cancel or an error elsewhere); whatever it wrote is the caller's to delete.
-    pub fn abort(mut self) {
-        self.kill();
-    }
-
     fn kill(&mut self) {
         drop(self.frames.take());
         let _ = self.child.kill();

@@ -1,4 +1,4 @@
-//! Frame render time (issue #2 targets: bench-party 1080x1920 <= 4 ms median, 540x960 <= 2 ms;
+//! Frame render time (targets: bench-party 1080x1920 <= 4 ms median, 540x960 <= 2 ms;
 //! 5,000 messages <= 1.2x the cost at 20). Single-threaded; run with `cargo bench -p chatframe-render`.
 //!
 //! Each iteration renders a different frame time across the whole video, so the measurement

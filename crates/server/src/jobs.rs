@@ -44,22 +44,6 @@ pub trait RenderEngine: Send + Sync {
     ) -> Result<(), RenderError>;
 }
 
-/// Used when this server was built without a render engine: jobs fail with a clear message and
-/// are refunded, rather than producing a fake video.
-pub struct NoRenderEngine;
-
-impl RenderEngine for NoRenderEngine {
-    fn name(&self) -> &str {
-        "none"
-    }
-
-    fn render(&self, _: &RenderJob<'_>, _: &Path, _: &mut dyn FnMut(f64), _: &AtomicBool) -> Result<(), RenderError> {
-        Err(RenderError::Unavailable(
-            "this server was built without the video render engine (chatframe-export); the job was refunded".into(),
-        ))
-    }
-}
-
 pub fn extension(format: &str) -> &'static str {
     match format {
         "webm" => "webm",

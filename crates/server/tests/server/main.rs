@@ -11,11 +11,26 @@ mod serve_cli;
 mod voices;
 mod webhooks;
 
+use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use chatframe_server::jobs::RenderEngine;
+use chatframe_server::jobs::{RenderEngine, RenderError, RenderJob};
 use chatframe_server::{Config, Engines, RunningServer};
 use serde_json::{Value, json};
+
+/// The engine of tests that render no video: every job fails as unavailable (and is refunded).
+struct NoRenderEngine;
+
+impl RenderEngine for NoRenderEngine {
+    fn name(&self) -> &str {
+        "none"
+    }
+
+    fn render(&self, _: &RenderJob<'_>, _: &Path, _: &mut dyn FnMut(f64), _: &AtomicBool) -> Result<(), RenderError> {
+        Err(RenderError::Unavailable("the tests' server renders no videos".into()))
+    }
+}
 
 pub struct TestServer {
     pub server: RunningServer,
@@ -56,7 +71,7 @@ impl TestServer {
         config.jobs.workers = 2;
         let mut engines = Engines::default_for(&config);
         // Tests that need videos choose their engine; the rest must not spend minutes rendering.
-        engines.render = opts.render.unwrap_or_else(|| Arc::new(chatframe_server::jobs::NoRenderEngine));
+        engines.render = opts.render.unwrap_or_else(|| Arc::new(NoRenderEngine));
         let state = chatframe_server::build_state(config, engines).unwrap();
         let server = chatframe_server::start(state).await.unwrap();
         let base = server.url();

@@ -57,12 +57,6 @@ impl Soundtrack {
     pub fn frames(&self) -> u64 {
         (self.samples.len() / 2) as u64
     }
-
-    /// Peak level over a time range, for tests and meters.
-    pub fn peak_between(&self, from: Micros, to: Micros) -> f32 {
-        let (a, b) = (frame_of(from) as usize * 2, (frame_of(to) as usize * 2).min(self.samples.len()));
-        self.samples.get(a..b).unwrap_or(&[]).iter().fold(0.0, |m, v| m.max(v.abs()))
-    }
 }
 
 /// What the transport is doing, as the UI polls it.
