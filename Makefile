@@ -6,9 +6,15 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/chatframe-target
 export CARGO_TERM_COLOR ?= never
 export CARGO_INCREMENTAL ?= 0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The binaries `build-all` makes; every suite, benchmark and launcher runs these.
 BIN := $(CARGO_TARGET_DIR)/debug
+APP_BIN := $(BIN)/chatframe-studio
+API_BIN := $(BIN)/chatframe-api
+SERVER_BIN := $(BIN)/chatframe-server
 
-# Debian packages the tests and tools need. Fragments in mk/ may add to these lists.
+# Debian packages the tests and tools need. Fragments in mk/ add to these lists and use the
+# targets and variables of this file (deps, build-all, the *_BIN paths, cargo-tool); none uses
+# another fragment's.
 APT_PACKAGES := ffmpeg espeak-ng pkg-config sox
 # Extra suites contributed by mk/*.mk (each a make target).
 TEST_TARGETS :=
@@ -20,10 +26,15 @@ FEATURES := --features chatframe/serve,chatframe/playback
 
 -include mk/*.mk
 
-.PHONY: all deps test studio test-lint test-manifest test-rust test-layering test-generated bench accept-goldens build-all
+.PHONY: all deps test studio test-lint test-manifest test-rust test-layering check-generated regenerate \
+  bench accept-goldens build-all build-release tauri-driver
 
 ## Runs `cargo install --locked` for a tool only when it is missing: $(call cargo-tool,NAME,VERSION).
 cargo-tool = command -v $(1) >/dev/null || cargo install --locked $(1) --version '$(2)'
+
+## WebDriver for the real app (the studio's end-to-end suites, screenshots, benchmarks).
+tauri-driver:
+	@$(call cargo-tool,tauri-driver,^2)
 
 all: test
 
@@ -35,7 +46,7 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: deps test-lint test-manifest test-rust test-layering test-generated $(TEST_TARGETS)
+test: deps test-lint test-manifest test-rust test-layering check-generated $(TEST_TARGETS)
 	@echo "make test: all suites passed"
 
 test-lint:
@@ -63,19 +74,26 @@ build-all: $(BUILD_PREREQS)
 test-layering:
 	bash scripts/check-layering.sh
 
-## Generated files (JSON Schema, ...) must match the code that generates them.
-test-generated: build-all
-	$(BIN)/chatframe schema > $(CARGO_TARGET_DIR)/project.schema.json
-	diff -u docs/project.schema.json $(CARGO_TARGET_DIR)/project.schema.json || \
-	  { echo "docs/project.schema.json is stale: run 'cargo run -p chatframe -- schema > docs/project.schema.json'"; exit 1; }
+## Generated files must match the code that generates them: the project JSON Schema, the UI's
+## TypeScript bindings and the OpenAPI document (scripts/generated.sh lists them).
+check-generated: build-all
+	bash scripts/generated.sh check $(BIN)
+
+## Rewrites every generated file from the code.
+regenerate: build-all
+	bash scripts/generated.sh write $(BIN)
+
+## Release builds of every binary with the same feature set, for the benchmarks.
+build-release: $(BUILD_PREREQS)
+	cargo build -q --release --workspace --bins --locked $(FEATURES)
 
 ## Re-render the golden images after an intended visual change (review the diff before committing).
 accept-goldens:
-	CHATFRAME_ACCEPT_GOLDENS=1 cargo test -p chatframe-render --test render -- goldens
+	CHATFRAME_ACCEPT_GOLDENS=1 cargo test --workspace --locked $(FEATURES) --test render -- goldens
 
-bench: deps
+bench: deps build-release
 	cargo bench -p chatframe-render
-	bash scripts/bench-export.sh
+	CHATFRAME_BIN=$(CARGO_TARGET_DIR)/release/chatframe bash scripts/bench-export.sh
 
 ## Installs what is missing, builds the UI and the desktop app, and opens it (mk/studio.mk).
 studio: studio-app

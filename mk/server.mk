@@ -1,5 +1,7 @@
 # Cloud API (crates/server): Debian tools its engines and suites use, and the Python suites
 # (Standard Webhooks verification, schemathesis) run against the real server on loopback.
+# Uses from the Makefile: deps, build-all, SERVER_BIN. docs/openapi.json is one of the files
+# `make check-generated` checks.
 
 APT_PACKAGES += espeak-ng ffmpeg python3-venv wrk curl
 TEST_TARGETS += test-server-py
@@ -8,7 +10,7 @@ SERVER_VENV := $(HOME)/.cache/chatframe-venv
 SERVER_PY_REQS := crates/server/tests/py/requirements.txt
 SERVER_PY_STAMP := $(SERVER_VENV)/.chatframe-server-$(shell sha256sum $(SERVER_PY_REQS) 2>/dev/null | cut -c1-12)
 
-.PHONY: test-server-py bench-server openapi-server
+.PHONY: test-server-py bench-server
 
 # Re-installs only when requirements.txt changes (the stamp carries its hash).
 $(SERVER_PY_STAMP): $(SERVER_PY_REQS)
@@ -17,12 +19,8 @@ $(SERVER_PY_STAMP): $(SERVER_PY_REQS)
 	@touch $@
 
 test-server-py: deps $(SERVER_PY_STAMP) build-all
-	CHATFRAME_SERVER_BIN=$(BIN)/chatframe-server $(SERVER_VENV)/bin/python -m pytest -q -p no:cacheprovider crates/server/tests/py
+	CHATFRAME_SERVER_BIN=$(SERVER_BIN) $(SERVER_VENV)/bin/python -m pytest -q -p no:cacheprovider crates/server/tests/py
 
 ## Throughput of the Cloud API (wrk on loopback); see docs/BENCHMARKS.md.
-bench-server: deps
-	bash scripts/bench-server.sh
-
-## Regenerates docs/openapi.json from the code.
-openapi-server:
-	cargo run -q --locked -p chatframe-server --bin chatframe-server -- openapi > docs/openapi.json
+bench-server: deps build-all
+	CHATFRAME_SERVER_BIN=$(SERVER_BIN) bash scripts/bench-server.sh

@@ -1,6 +1,8 @@
 # The studio app: ui/ (Svelte + Vite), src-tauri/ (Tauri 2 shell), crates/api (local
 # automation API). `make studio-app` builds the UI and the app and launches it; `test-ui` runs the
 # UI's unit tests and Playwright (Debian's Chromium) against the UI served by `chatframe-api`.
+# Uses from the Makefile: deps, build-all, tauri-driver, check-generated (the UI's bindings are
+# one of its files), APP_BIN, API_BIN.
 
 APT_PACKAGES += libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev \
   xvfb webkit2gtk-driver chromium ffmpeg
@@ -13,10 +15,8 @@ UI_LOCK := ui/package-lock.json
 # Not `npm ci`: npm 11 leaves other platforms' optional packages (rollup's native builds) out of
 # the lock, and `npm ci` then refuses the lock as out of sync; `npm install` keeps its versions.
 UI_STAMP := ui/node_modules/.chatframe-$(shell sha256sum $(UI_LOCK) 2>/dev/null | cut -c1-12)
-APP_BIN := $(CARGO_TARGET_DIR)/debug/chatframe-studio
-API_BIN := $(CARGO_TARGET_DIR)/debug/chatframe-api
 
-.PHONY: ui-deps ui-build bindings check-bindings test-ui studio-app test-studio-e2e screenshots-studio
+.PHONY: ui-deps ui-build test-ui studio-app test-studio-e2e screenshots-studio
 
 $(UI_STAMP): $(UI_LOCK)
 	cd ui && npm install --no-audit --no-fund --loglevel=error
@@ -27,33 +27,20 @@ ui-deps: $(UI_STAMP)
 ui-build: ui-deps
 	cd ui && npx vite build --logLevel warn
 
-## Regenerates the UI's TypeScript bindings from the Rust types.
-bindings:
-	cargo run -q --locked -p chatframe-api -- bindings > ui/src/lib/bindings/api.ts
-
-## Fails when ui/src/lib/bindings/api.ts no longer matches the Rust types.
-check-bindings: build-all
-	$(API_BIN) bindings > $(CARGO_TARGET_DIR)/api.ts
-	diff -u ui/src/lib/bindings/api.ts $(CARGO_TARGET_DIR)/api.ts || \
-	  { echo "ui/src/lib/bindings/api.ts is stale: run 'make bindings'"; exit 1; }
-
-test-ui: deps ui-deps check-bindings
+test-ui: deps ui-deps check-generated
 	cd ui && npx vitest run
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine
 	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/playwright.mjs
 
-## Builds the UI and the desktop app, then opens it.
-studio-app: deps ui-build
-	cargo build --locked -p chatframe-app
+## Builds the UI and the desktop app (with every other binary: one feature set, one build),
+## then opens it.
+studio-app: deps build-all
 	$(APP_BIN)
 
 ## WebDriver end-to-end against the real app under Xvfb (tauri-driver + WebKitWebDriver).
-test-studio-e2e: deps build-all
-	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+test-studio-e2e: deps build-all tauri-driver
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver.mjs
 
 ## Screenshots of the real app under Xvfb into docs/screenshots/.
-screenshots-studio: deps ui-build
-	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
-	cargo build -q --locked -p chatframe-app
+screenshots-studio: deps build-all tauri-driver
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) CHATFRAME_SCREENSHOTS=../docs/screenshots node tests/e2e/webdriver.mjs

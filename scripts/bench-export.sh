@@ -5,18 +5,13 @@
 #               memory, then times only ffmpeg encoding them with the export's exact arguments
 #               and the same soundtrack;
 #   (b) render: wall-clock time of the whole `chatframe render PROJECT -o out.mp4` process.
-# Each is the best of RUNS runs. Usage: scripts/bench-export.sh [PROJECT] (release build;
-# CHATFRAME_BIN=path skips building).
+# Each is the best of RUNS runs. Usage: scripts/bench-export.sh [PROJECT], on the release binary
+# of `make build-release` (`make bench` does both; CHATFRAME_BIN=path names another).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}
 RUNS=${RUNS:-3}
-if [ -n "${CHATFRAME_BIN:-}" ]; then
-  bin=$CHATFRAME_BIN  # an already-built release binary
-else
-  cargo build -q --release --locked -p chatframe
-  bin=$CARGO_TARGET_DIR/release/chatframe
-fi
+bin=${CHATFRAME_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}/release/chatframe}
+[ -x "$bin" ] || { echo "$bin is missing: run make build-release (or make bench)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 project=${1:-assets/samples/bench-party.chatframe.json}

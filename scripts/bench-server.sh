@@ -3,21 +3,19 @@
 # charges (POST /v1/credits/charges, one SQLite write transaction each). Bounded: each run lasts
 # DURATION, the server is stopped on exit. Figures go to docs/BENCHMARKS.md (## Cloud API).
 #
-#   scripts/bench-server.sh                 # dev build, 10 s per run, 32 connections
+#   scripts/bench-server.sh                 # 10 s per run, 32 connections
 #   DURATION=5s CONNECTIONS=64 scripts/bench-server.sh
+# Runs the chatframe-server that `make build-all` built (`make bench-server` does both;
+# CHATFRAME_SERVER_BIN=path names another, e.g. a release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-# dev = the test build (dependencies are optimised in it, see [profile.dev.package."*"]); release is faster still.
-PROFILE=${PROFILE:-dev}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}
+# The test build: dependencies are optimised in it (see [profile.dev.package."*"]).
+BIN=${CHATFRAME_SERVER_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}/debug/chatframe-server}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-cargo build -q --locked --profile "$PROFILE" -p chatframe-server --bin chatframe-server
-dir=$PROFILE; [ "$PROFILE" = dev ] && dir=debug
-BIN="$CARGO_TARGET_DIR/$dir/chatframe-server"
+[ -x "$BIN" ] || { echo "$BIN is missing: run make build-all (or make bench-server)" >&2; exit 1; }
 
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

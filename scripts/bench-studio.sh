@@ -4,15 +4,14 @@
 #   - ui/tests/e2e/bench-app.mjs in the real desktop app (release `chatframe-studio`, WebKitGTK)
 #     under Xvfb via tauri-driver + WebKitWebDriver.
 # Prints Markdown rows and the load average before and after (the figures depend on it).
-# CARGO_TARGET_DIR defaults to ~/.cache/cf-target-release; SKIP_BUILD=1 uses what is built.
-# The UI must be built first (make ui-build): the app embeds ui/dist when it is compiled.
+# Runs the binaries `make build-release` built (`make bench-studio` does both); building one
+# package here would resolve its features alone and recompile half the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${BENCH_TARGET_DIR:-$HOME/.cache/cf-target-release}
-if [ -z "${SKIP_BUILD:-}" ]; then
-  cargo build -q --release --locked -p chatframe-app -p chatframe-api
-fi
-bin=$CARGO_TARGET_DIR/release
+bin=${CHATFRAME_BIN_DIR:-${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}/release}
+for b in chatframe-api chatframe-studio; do
+  [ -x "$bin/$b" ] || { echo "$bin/$b is missing: run make build-release (or make bench-studio)" >&2; exit 1; }
+done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 echo "| what | figure | detail | target |"
 echo "| --- | --- | --- | --- |"

@@ -1,34 +1,31 @@
 #!/usr/bin/env bash
-# Enforces the layering of DESIGN.md §1 with `cargo tree`: core crates stay free of GUI,
-# web-framework and HTTP-client dependencies, and only depend on the Chatframe crates below them.
+# Enforces the "must not depend on" column of docs/ARCHITECTURE.md's crate table (and DESIGN.md
+# §1) with `cargo tree`: each crate uses only the Chatframe crates below it, and none of the
+# outside libraries its row forbids. Default builds are headless: sound (rodio, ALSA) is
+# chatframe-studio's `playback` feature, the web servers are chatframe's `serve` and `api`.
 set -euo pipefail
-forbidden='^(tauri|egui|eframe|axum|reqwest|hyper|tower|wry|tao) '
+gui='tauri|egui|eframe|wry|tao|gtk'
+web='axum|hyper|tower|tower-http|reqwest|tokio-tungstenite'
+db='rusqlite|libsqlite3-sys'
+media='symphonia|image|tiny-skia|cosmic-text|rodio|cpal'
+sound='rodio|cpal|alsa|alsa-sys'
 fail=0
-check() { # crate, allowed chatframe deps (regex)
-  local crate=$1 allowed=$2 tree
-  tree=$(cargo tree -q --locked -e normal -p "$crate" --prefix none | sort -u)
-  if grep -E "$forbidden" <<<"$tree" >/dev/null; then
-    echo "layering: $crate depends on $(grep -E "$forbidden" <<<"$tree" | head -3 | tr '\n' ' ')"; fail=1
-  fi
-  local ours
-  ours=$(grep -E '^chatframe-' <<<"$tree" | awk '{print $1}' | grep -v -x "$crate" | grep -v -E -x "$allowed" || true)
+check() { # crate, Chatframe crates it may use (regex, '' for none), outside crates it must not use
+  local crate=$1 allowed=$2 forbidden=$3 tree bad ours
+  tree=$(cargo tree -q --locked -e normal -p "$crate" --prefix none | awk '{print $1}' | sort -u)
+  bad=$(grep -E -x "$forbidden" <<<"$tree" | tr '\n' ' ' || true)
+  if [ -n "$bad" ]; then echo "layering: $crate must not depend on: $bad"; fail=1; fi
+  ours=$(grep -E '^chatframe' <<<"$tree" | grep -v -x "$crate" | grep -v -E -x "${allowed:-^$}" | tr '\n' ' ' || true)
   if [ -n "$ours" ]; then echo "layering: $crate must not depend on: $ours"; fail=1; fi
 }
-check chatframe-model  ''
-check chatframe-render 'chatframe-model'
-check chatframe-audio  'chatframe-model'
-check chatframe-export 'chatframe-(model|render|audio)'
-check chatframe-store  'chatframe-model'
-check chatframe-studio 'chatframe-(model|render|audio|export|store)'
-# Default builds are headless (render hosts, servers): sound (rodio, ALSA) is the `playback`
-# feature of chatframe-studio, and the web servers are `chatframe`'s `serve` and `api` features.
-sound='^(rodio|cpal|alsa|alsa-sys) '
-headless() { # crate, what it must not link (regex)
-  local linked
-  linked=$(cargo tree -q --locked -e normal -p "$1" --prefix none | sort -u | grep -E "$2" | awk '{print $1}' | tr '\n' ' ' || true)
-  if [ -n "$linked" ]; then echo "layering: the default $1 build links $linked"; fail=1; fi
-}
-headless chatframe-studio "$sound"
-headless chatframe "$sound|^(axum|hyper|tower|reqwest|chatframe-(server|api|studio|store)) "
+#     crate              Chatframe crates below it               forbidden outside crates
+check chatframe-model    ''                                      "$gui|$web|$db|$media"
+check chatframe-render   'chatframe-model'                       "$gui|$web|$db|$sound"
+check chatframe-audio    'chatframe-model'                       "$gui|$web|$db|$sound"
+check chatframe-export   'chatframe-(model|render|audio)'        "$gui|$web|$db|$sound"
+check chatframe-store    'chatframe-model'                       "$gui|$web|tiny-skia|cosmic-text|$sound"
+check chatframe-studio   'chatframe-(model|render|audio|export|store)' "$gui|$web|$sound"
+check chatframe-server   'chatframe-(model|render|audio|export)' "$gui|$sound"
+check chatframe          'chatframe-(model|render|audio|export)' "$gui|$web|$db|$sound"
 [ $fail = 0 ] && echo "layering: ok"
 exit $fail

@@ -120,20 +120,15 @@ async fn api_keys_are_shown_once_and_can_be_revoked() {
 }
 
 #[tokio::test]
-async fn openapi_document_is_served_and_matches_docs() {
+async fn openapi_document_is_served_as_generated() {
     let t = TestServer::start().await;
     let served: Value = t.client.get(t.url("/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(served["openapi"].as_str().unwrap().starts_with("3."));
     for path in ["/v1/tts", "/v1/exports", "/v1/renders", "/v1/ai/generate", "/v1/webhooks", "/v1/search"] {
         assert!(served["paths"][path].is_object(), "{path} documented");
     }
+    // docs/openapi.json is checked against the same document by `make check-generated`.
     let generated: Value = serde_json::from_str(&chatframe_server::openapi_json().unwrap()).unwrap();
     assert_eq!(served, generated);
-    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
-    let committed: Value = serde_json::from_str(&std::fs::read_to_string(committed).unwrap()).unwrap();
-    assert_eq!(
-        committed, generated,
-        "docs/openapi.json is stale: run `cargo run -p chatframe-server --bin chatframe-server -- openapi > docs/openapi.json`"
-    );
     t.server.stop().await;
 }
