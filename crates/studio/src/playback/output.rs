@@ -50,6 +50,7 @@ impl AudioOutput {
 
     /// Sound through a device's mixer; `keep_open` ends the thread that owns the device stream
     /// when dropped.
+    #[cfg_attr(not(feature = "playback"), allow(dead_code))]
     pub(super) fn on_device(mixer: Mixer, keep_open: std::sync::mpsc::Sender<()>) -> AudioOutput {
         AudioOutput { mixer: Some(mixer), silent_reason: None, _keep_open: Some(keep_open) }
     }
