@@ -32,15 +32,15 @@ impl ApiError {
 
 impl From<StudioError> for ApiError {
     fn from(e: StudioError) -> Self {
-        let payload = ErrorPayload::from(&e);
-        let status = match payload.code.as_str() {
-            "NOT_FOUND" => 404,
-            "CONFLICT" | "ALREADY_EXISTS" | "TRASHED" => 409,
-            "LIBRARY_BUSY" => 503,
-            "IO_ERROR" | "LIBRARY_ERROR" | "POSTER_FAILED" => 500,
-            _ => 422,
+        use chatframe_model::ErrorKind;
+        let status = match e.kind() {
+            ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
+            ErrorKind::Invalid => 422,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Internal => 500,
         };
-        ApiError { status, payload }
+        ApiError { status, payload: ErrorPayload::from(&e) }
     }
 }
 

@@ -96,4 +96,13 @@ impl AudioError {
             AudioError::MixTooLong { .. } => "MIX_TOO_LONG",
         }
     }
+
+    /// The project's files and settings are the caller's; writing the WAV is ours.
+    pub fn kind(&self) -> chatframe_model::ErrorKind {
+        use chatframe_model::ErrorKind;
+        match self {
+            AudioError::File { .. } | AudioError::Setting { .. } | AudioError::MixTooLong { .. } => ErrorKind::Invalid,
+            AudioError::Write { .. } => ErrorKind::Internal,
+        }
+    }
 }

@@ -50,6 +50,20 @@ impl ExportError {
         }
     }
 
+    /// A missing or too old ffmpeg is a tool to install, not a bad request; an ffmpeg that
+    /// fails or a write that fails is ours.
+    pub fn kind(&self) -> chatframe_model::ErrorKind {
+        use chatframe_model::ErrorKind;
+        match self {
+            ExportError::FfmpegMissing { .. } | ExportError::FfmpegTooOld { .. } => ErrorKind::Unavailable,
+            ExportError::Ffmpeg { .. } | ExportError::Io { .. } => ErrorKind::Internal,
+            ExportError::Cancelled => ErrorKind::Conflict,
+            ExportError::Render(e) => e.kind(),
+            ExportError::Audio(e) => e.kind(),
+            ExportError::Preset { .. } | ExportError::Format(_) | ExportError::Invalid(_) => ErrorKind::Invalid,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ExportError {
         let path = path.into();
         move |source| ExportError::Io { path, source }

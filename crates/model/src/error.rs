@@ -1,5 +1,22 @@
 use std::path::PathBuf;
 
+/// What kind of failure an error is, for every Chatframe error type (`kind()` beside `code()`):
+/// what the caller can do about it, and the status an HTTP layer answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// What the call names does not exist.
+    NotFound,
+    /// The call clashes with the current state: changed elsewhere, already there, in the trash.
+    Conflict,
+    /// The input is wrong; the message names the field or file.
+    Invalid,
+    /// Something the call needs is missing or busy (ffmpeg, the library's lock): install it or
+    /// retry; the input is fine.
+    Unavailable,
+    /// A failure on our side: I/O, the database, an encoder that crashed.
+    Internal,
+}
+
 /// Why a project could not be loaded or used. Every variant names the place (a JSON path such as
 /// `messages[3].sender`, or a file) and the problem, so the user can fix it without guessing.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +52,17 @@ impl ModelError {
             ModelError::Field { .. } => "INVALID_FIELD",
             ModelError::FutureVersion { .. } => "UNSUPPORTED_VERSION",
             ModelError::Many { .. } => "INVALID_PROJECT",
+        }
+    }
+
+    /// Every variant is about the document or file the caller gave.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ModelError::Read { .. }
+            | ModelError::Syntax { .. }
+            | ModelError::Field { .. }
+            | ModelError::FutureVersion { .. }
+            | ModelError::Many { .. } => ErrorKind::Invalid,
         }
     }
 

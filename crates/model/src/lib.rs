@@ -12,7 +12,7 @@ mod timeline;
 mod validate;
 
 pub use color::{Color, ParseColorError};
-pub use error::ModelError;
+pub use error::{ErrorKind, ModelError};
 pub use load::{LoadedProject, MAX_PROJECT_BYTES, load_project, parse_project, resolve_media};
 pub use migrate::migrate;
 pub use project::*;

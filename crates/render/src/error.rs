@@ -16,4 +16,11 @@ impl RenderError {
             RenderError::Image { .. } => "BAD_IMAGE",
         }
     }
+
+    /// Both are about the project: its canvas or one of its images.
+    pub fn kind(&self) -> chatframe_model::ErrorKind {
+        match self {
+            RenderError::CanvasSize { .. } | RenderError::Image { .. } => chatframe_model::ErrorKind::Invalid,
+        }
+    }
 }

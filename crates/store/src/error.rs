@@ -41,6 +41,19 @@ impl StoreError {
         }
     }
 
+    pub fn kind(&self) -> chatframe_model::ErrorKind {
+        use chatframe_model::ErrorKind;
+        match self {
+            StoreError::NotFound { .. } => ErrorKind::NotFound,
+            StoreError::Conflict { .. } | StoreError::Exists { .. } => ErrorKind::Conflict,
+            StoreError::EmptyJournal { .. } => ErrorKind::Invalid,
+            // A library from a newer build cannot be used by this one, whatever the call.
+            StoreError::FutureSchema { .. } => ErrorKind::Unavailable,
+            StoreError::Sqlite(e) if is_busy(e) => ErrorKind::Unavailable,
+            StoreError::Sqlite(_) | StoreError::Io { .. } => ErrorKind::Internal,
+        }
+    }
+
     pub(crate) fn io(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
         let path = path.into();
         move |source| StoreError::Io { what, path, source }

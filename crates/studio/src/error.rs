@@ -65,6 +65,24 @@ impl StudioError {
         }
     }
 
+    /// What kind of failure this is (the HTTP layers map it to a status).
+    pub fn kind(&self) -> chatframe_model::ErrorKind {
+        use chatframe_model::ErrorKind;
+        match self {
+            StudioError::InvalidOp { .. } | StudioError::InvalidEdit(_) | StudioError::Bundle { .. } => {
+                ErrorKind::Invalid
+            }
+            StudioError::Model(e) => e.kind(),
+            StudioError::Store(e) => e.kind(),
+            StudioError::Render(e) => e.kind(),
+            StudioError::Audio(e) => e.kind(),
+            StudioError::Export(e) => e.kind(),
+            StudioError::Trashed { .. } => ErrorKind::Conflict,
+            StudioError::Io { .. } | StudioError::Poster { .. } => ErrorKind::Internal,
+            StudioError::NoSample { .. } | StudioError::NotFound { .. } => ErrorKind::NotFound,
+        }
+    }
+
     pub(crate) fn op(message: impl Into<String>) -> Self {
         StudioError::InvalidOp { message: message.into() }
     }

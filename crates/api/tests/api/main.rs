@@ -147,3 +147,22 @@ fn bindings_cover_the_wire_types() {
     }
     assert!(ts.contains("op: \"addMessage\""));
 }
+
+#[test]
+fn error_statuses_follow_the_error_kind_not_the_code() {
+    use chatframe_api::ApiError;
+    use chatframe_export::ExportError;
+    use chatframe_studio::StudioError;
+    let status = |e: StudioError| ApiError::from(e).status;
+    // A machine without ffmpeg is not a bad request: the UI may offer to install it.
+    assert_eq!(status(StudioError::Export(ExportError::FfmpegMissing { hint: "not on PATH".into() })), 503);
+    assert_eq!(
+        status(StudioError::Export(ExportError::Ffmpeg { status: "1".into(), stderr_tail: String::new() })),
+        500
+    );
+    assert_eq!(status(StudioError::Export(ExportError::Format("avi".into()))), 422);
+    assert_eq!(status(StudioError::NotFound { what: "project".into() }), 404);
+    assert_eq!(status(StudioError::Trashed { id: "p".into() }), 409);
+    let busy = ApiError::from(StudioError::Export(ExportError::FfmpegMissing { hint: String::new() }));
+    assert_eq!(busy.payload.code, "FFMPEG_MISSING", "the code is unchanged");
+}
