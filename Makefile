@@ -70,7 +70,7 @@ test-rust:
 build-all: $(BUILD_PREREQS)
 	cargo build -q --workspace --bins --tests --locked $(FEATURES)
 
-## Core crates must not pull in GUI, web-framework or HTTP-client dependencies (DESIGN.md §1).
+## Every "must not depend on" of docs/ARCHITECTURE.md's crate table, and the headless default builds.
 test-layering:
 	bash scripts/check-layering.sh
 
