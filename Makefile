@@ -26,7 +26,7 @@ FEATURES := --features chatframe/serve,chatframe/playback
 
 -include mk/*.mk
 
-.PHONY: all deps test studio test-lint test-manifest test-rust test-layering check-generated regenerate \
+.PHONY: all deps install test studio test-lint test-manifest test-rust test-layering check-generated regenerate \
   bench accept-goldens build-all build-release tauri-driver
 
 ## Runs `cargo install --locked` for a tool only when it is missing: $(call cargo-tool,NAME,VERSION).
@@ -97,3 +97,11 @@ bench: deps build-release
 
 ## Installs what is missing, builds the UI and the desktop app, and opens it (mk/studio.mk).
 studio: studio-app
+
+## Installs the `chatframe` command into $(PREFIX)/bin (default ~/.local/bin, on PATH in most
+## desktop sessions): a release build of the one binary.
+PREFIX ?= $(HOME)/.local
+install: deps
+	cargo build --release --locked -p chatframe $(FEATURES)
+	install -D -m 755 $(CARGO_TARGET_DIR)/release/chatframe $(PREFIX)/bin/chatframe
+	@echo "installed $(PREFIX)/bin/chatframe"; case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH; add it, or run $(PREFIX)/bin/chatframe";; esac

@@ -14,7 +14,7 @@ bin=${CHATFRAME_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/chatframe-target}/release/
 [ -x "$bin" ] || { echo "$bin is missing: run make build-release (or make bench)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-project=${1:-assets/samples/bench-party.chatframe.json}
+project=${1:-assets/bench/bench-party.chatframe.json}
 if [ ! -f "$project" ]; then
   echo "($project missing: benchmarking a starter project instead)"
   project=$work/starter.chatframe.json

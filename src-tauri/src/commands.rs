@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chatframe_api::{ApiResult, App, Catalog, ExportJob, ExportRequest};
 use chatframe_studio::{
-    CreateProject, EditOp, EditResult, ErrorPayload, Marker, PlaybackState, ProjectSummary, SessionState,
+    CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, PlaybackState, ProjectSummary, SessionState,
 };
 use serde::Serialize;
 use tauri::State;
@@ -153,17 +153,29 @@ async fn playback_state(s: State<'_, Shared>, id: String) -> Out<PlaybackState> 
     run(s, move |a| Ok(a.playback(&id))).await
 }
 
-/// Imports a project file sent as the raw request body (no JSON array of numbers for a bundle of
-/// photos), its name URI-encoded in the `x-file-name` header.
-#[tauri::command]
-async fn import_project(s: State<'_, Shared>, request: tauri::ipc::Request<'_>) -> Out<ProjectSummary> {
+/// A file sent as the raw request body (no JSON array of numbers for a bundle of photos), its
+/// name URI-encoded in the `x-file-name` header. Uploads go over IPC, not `fetch` to the
+/// in-process server: the webview's origin is not the server's, so a fetch would need CORS.
+fn raw_file(request: &tauri::ipc::Request<'_>) -> Out<(String, Vec<u8>)> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(ErrorPayload { code: "BAD_REQUEST".into(), message: "send the file's bytes as the body".into() });
     };
-    let bytes = bytes.clone();
     let name =
         request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decode).unwrap_or_default();
+    Ok((name, bytes.clone()))
+}
+
+#[tauri::command]
+async fn import_project(s: State<'_, Shared>, request: tauri::ipc::Request<'_>) -> Out<ProjectSummary> {
+    let (name, bytes) = raw_file(&request)?;
     run(s, move |a| a.import_bytes(&name, &bytes)).await
+}
+
+/// Copies a picked photo, avatar or music file into the library's media store.
+#[tauri::command]
+async fn add_media(s: State<'_, Shared>, request: tauri::ipc::Request<'_>) -> Out<MediaInfo> {
+    let (name, bytes) = raw_file(&request)?;
+    run(s, move |a| a.add_media(&name, &bytes)).await
 }
 
 /// Asks where to save with the system's save dialog, then writes the project there (a bundle for
@@ -241,6 +253,26 @@ async fn reveal_export(s: State<'_, Shared>, job: String) -> Out<()> {
     run(s, move |a| a.reveal_export(&job)).await
 }
 
+#[tauri::command]
+async fn suggest_export_name(s: State<'_, Shared>, id: String, format: String, folder: Option<String>) -> Out<String> {
+    run(s, move |a| a.suggest_export_name(&id, &format, folder.as_deref())).await
+}
+
+/// The system's folder picker, opened at `start`; `None` when the user cancels. Runs here, not
+/// in the webview, so the window needs no dialog permission.
+#[tauri::command]
+async fn pick_folder(s: State<'_, Shared>, app: tauri::AppHandle, start: Option<String>) -> Out<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    run(s, move |_| {
+        let mut dialog = app.dialog().file().set_title("Export to folder");
+        if let Some(dir) = start.map(std::path::PathBuf::from).filter(|d| d.is_dir()) {
+            dialog = dialog.set_directory(dir);
+        }
+        Ok(dialog.blocking_pick_folder().and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+    })
+    .await
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         endpoint,
@@ -266,10 +298,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         seek_playback,
         playback_state,
         import_project,
+        add_media,
         save_project_file,
         start_export,
         list_exports,
         cancel_export,
         reveal_export,
+        suggest_export_name,
+        pick_folder,
     ]
 }

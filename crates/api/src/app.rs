@@ -54,15 +54,26 @@ impl std::error::Error for ApiError {}
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The library setting holding the folder of the last export the user placed.
+const EXPORT_FOLDER_KEY: &str = "exportFolder";
+
 /// What the library view needs besides the projects: samples to start from and export choices.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Catalog {
-    pub samples: Vec<String>,
+    pub samples: Vec<Sample>,
     pub formats: Vec<String>,
     pub presets: Vec<String>,
     /// Where exports go when a request names no path.
     pub export_dir: String,
+}
+
+/// A sample project to start from: `id` for [`chatframe_studio::Template::Sample`], `name` to show.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Sample {
+    pub id: String,
+    pub name: String,
 }
 
 /// One library with its open sessions and export queue.
@@ -113,12 +124,30 @@ impl App {
     }
 
     pub fn catalog(&self) -> Catalog {
+        // Two statements: a guard held in the literal would still be held by `export_folder`.
+        let samples = lock(&self.studio).samples().into_iter().map(|s| Sample { id: s.id, name: s.name }).collect();
         Catalog {
-            samples: lock(&self.studio).samples(),
+            samples,
             formats: chatframe_export::Format::ALL.iter().map(|f| f.as_str().to_string()).collect(),
             presets: chatframe_export::Preset::NAMES.iter().map(|s| s.to_string()).collect(),
-            export_dir: self.exports.dir().display().to_string(),
+            export_dir: self.export_folder().display().to_string(),
         }
+    }
+
+    /// Where the export dialog starts: the folder of the last export the user placed, else the
+    /// default export folder.
+    fn export_folder(&self) -> PathBuf {
+        let remembered = lock(&self.studio).store().setting::<String>(EXPORT_FOLDER_KEY).ok().flatten();
+        remembered.map_or_else(|| self.exports.dir().to_path_buf(), PathBuf::from)
+    }
+
+    /// The file name an export would get in `folder` (the dialog's folder) unless the user
+    /// types another: the project's name, made unique there.
+    pub fn suggest_export_name(&self, id: &str, format: &str, folder: Option<&str>) -> ApiResult<String> {
+        let format: chatframe_export::Format = format.parse().map_err(StudioError::from)?;
+        let name = lock(&self.studio).summary(id)?.meta.name;
+        let folder = folder.filter(|f| !f.trim().is_empty()).map_or_else(|| self.export_folder(), PathBuf::from);
+        Ok(self.exports.suggested_name(&name, format, Some(&folder)))
     }
 
     /// The library (`trash = false`), the trash, or search results when `query` is non-empty.
@@ -268,7 +297,17 @@ impl App {
             }
             None => (lock(&self.studio).document(id)?, self.library_dir.clone()),
         };
-        Ok(self.exports.enqueue(id, project, base, request)?)
+        let mut request = request.clone();
+        let chosen = request.folder.clone().filter(|f| !f.trim().is_empty());
+        if request.path.is_none() && chosen.is_none() {
+            request.folder = Some(self.export_folder().display().to_string());
+        }
+        let job = self.exports.enqueue(id, project, base, &request)?;
+        if let Some(folder) = chosen {
+            // Remembered only once an export was queued there, so a mistyped folder is not.
+            lock(&self.studio).store().set_setting(EXPORT_FOLDER_KEY, &folder).map_err(StudioError::from)?;
+        }
+        Ok(job)
     }
 
     pub fn exports(&self) -> Vec<ExportJob> {
@@ -283,11 +322,8 @@ impl App {
     /// the `relPath` to put into the document. A webview cannot hand over a file path, so the
     /// bytes travel instead and take a short detour through a temp file the store copies from.
     pub fn add_media(&self, name: &str, bytes: &[u8]) -> ApiResult<MediaInfo> {
-        let safe: String = name.chars().filter(|c| c.is_alphanumeric() || "._-".contains(*c)).collect();
-        let dir = std::env::temp_dir().join(format!("chatframe-upload-{}", rand::random::<u64>()));
-        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", e.to_string());
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        let path = dir.join(if safe.is_empty() { "upload.png".to_string() } else { safe });
+        let (dir, path) = upload_path(name, "upload.png")?;
+        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", format!("{e}: {}", path.display()));
         let result = std::fs::write(&path, bytes).map_err(io).and_then(|_| Ok(lock(&self.studio).add_media(&path)?));
         let _ = std::fs::remove_dir_all(&dir);
         result
@@ -323,17 +359,9 @@ impl App {
         Ok((file_name, result?))
     }
 
-    /// Opens the folder holding an export's output in the desktop's file manager.
+    /// Shows an export's output in the desktop's file manager, or says why it cannot.
     pub fn reveal_export(&self, job: &str) -> ApiResult<()> {
-        let path = self.exports.path_of(job)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        // Best effort: a machine without a desktop simply has nothing to show.
-        let _ = std::process::Command::new("xdg-open")
-            .arg(dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        Ok(())
+        Ok(chatframe_studio::reveal(&self.exports.path_of(job)?)?)
     }
 }
 

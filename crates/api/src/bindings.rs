@@ -186,9 +186,21 @@ struct ExportRequest {
     preset: Option<String>,
     #[serde(default)]
     fps: Option<u32>,
-    /// The output file; `<export dir>/<project name>.<ext>` (made unique) when absent.
+    /// The output file, as given (scripts). When absent the file goes in `folder` and is named
+    /// `name`.
     #[serde(default)]
     path: Option<String>,
+    /// The folder to write into (created if missing); the queue's export folder when absent.
+    #[serde(default)]
+    folder: Option<String>,
+    /// The file name, with or without the format's extension; when absent, the project's name
+    /// made unique in the folder (`Name 2.mp4`).
+    #[serde(default)]
+    name: Option<String>,
+    /// Replace a file of that `name` that already exists; without it such a request fails with
+    /// `FILE_EXISTS` and changes nothing.
+    #[serde(default)]
+    overwrite: bool,
 }
 
 #[allow(dead_code)]
@@ -292,7 +304,7 @@ fn _shape_checks(
     let chatframe_studio::MediaInfo { hash, ext, size, name, rel_path } = mi;
     let chatframe_studio::PlaybackState { project, playing, position_us, duration_us, revision, silent, silent_reason } =
         pb;
-    let chatframe_studio::ExportRequest { format, preset, fps, path } = xr;
+    let chatframe_studio::ExportRequest { format, preset, fps, path, folder, name, overwrite } = xr;
     use chatframe_studio::ExportState as X;
     match xs {
         X::Queued | X::Running | X::Done | X::Failed | X::Cancelled => {}

@@ -66,6 +66,7 @@ pub fn router(app: Arc<App>, token: &str, static_dir: Option<PathBuf>) -> Router
         .route("/projects/{id}/playback/pause", post(pause))
         .route("/projects/{id}/playback/seek", post(seek_playback))
         .route("/projects/{id}/exports", post(start_export))
+        .route("/projects/{id}/export-name", get(export_name))
         .route("/projects/{id}/file", get(project_file))
         .route("/import", post(import))
         .route("/media", post(add_media))
@@ -332,8 +333,22 @@ async fn cancel_export(State(c): State<Ctx>, Path(job): Path<String>) -> ApiResu
 }
 
 async fn reveal_export(State(c): State<Ctx>, Path(job): Path<String>) -> ApiResult<StatusCode> {
-    c.app.reveal_export(&job)?;
+    blocking(&c.app, move |a| a.reveal_export(&job)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct ExportNameQuery {
+    format: String,
+    folder: Option<String>,
+}
+
+async fn export_name(
+    State(c): State<Ctx>,
+    Path(id): Path<String>,
+    Query(q): Query<ExportNameQuery>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.suggest_export_name(&id, &q.format, q.folder.as_deref())).await?))
 }
 
 /// A frame request on the preview socket: `{"project": id, "t": µs, "maxWidth": px}`.

@@ -7,7 +7,7 @@ pub mod cli;
 mod http;
 mod samples;
 
-pub use app::{ApiError, ApiResult, App, Catalog, encode_frame, project_file_name};
+pub use app::{ApiError, ApiResult, App, Catalog, Sample, encode_frame, project_file_name};
 pub use chatframe_studio::{ExportJob, ExportRequest, ExportState};
 pub use http::router;
 

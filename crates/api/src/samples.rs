@@ -1,7 +1,7 @@
 //! The sample projects the library offers, compiled into the binary: an installed app has no
 //! checkout to read them from. They are written into the library's folder on open (the studio
-//! imports a sample from a file, its media beside it). `bench-party` is a benchmark fixture, not
-//! a sample to start from. `--samples DIR` / `$CHATFRAME_SAMPLES` still point at a folder instead
+//! imports a sample from a file, its media beside it). The `bench-party` benchmark fixture is
+//! not a sample to start from: it lives in `assets/bench`. `--samples DIR` / `$CHATFRAME_SAMPLES` still point at a folder instead
 //! (development, benchmarks).
 
 use std::path::{Path, PathBuf};
@@ -49,11 +49,11 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(&assets)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".chatframe.json") && n != "bench-party.chatframe.json")
+            .filter(|n| n.ends_with(".chatframe.json"))
             .collect();
         on_disk.sort();
         let embedded: Vec<&str> = FILES.iter().map(|(n, _)| *n).filter(|n| n.ends_with(".chatframe.json")).collect();
-        assert_eq!(embedded, on_disk, "FILES lists every sample of assets/samples but bench-party");
+        assert_eq!(embedded, on_disk, "FILES lists every sample of assets/samples");
         for (name, bytes) in FILES.iter().filter(|(n, _)| n.ends_with(".chatframe.json")) {
             let project = chatframe_model::parse_project(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             for (field, file) in project.media_refs() {

@@ -16,7 +16,8 @@ fn samples() -> std::path::PathBuf {
 }
 
 fn bench_party(width: u32, height: u32) -> Project {
-    let mut p = load_project(&samples().join("bench-party.chatframe.json")).expect("sample").project;
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/bench/bench-party.chatframe.json");
+    let mut p = load_project(&bench).expect("the bench-party fixture").project;
     p.canvas.width = width;
     p.canvas.height = height;
     p

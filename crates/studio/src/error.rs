@@ -44,6 +44,21 @@ pub enum StudioError {
     Export(#[from] chatframe_export::ExportError),
     #[error("no {what}")]
     NotFound { what: String },
+    /// An export folder that is not a full path.
+    #[error("the export folder must be a full path (starting with /), not {folder:?}")]
+    BadFolder { folder: String },
+    /// An export file name with a folder (or nothing) in it.
+    #[error("the file name {name:?} must not contain a folder: choose the folder separately")]
+    BadFileName { name: String },
+    /// The chosen export file exists and the request did not ask to replace it.
+    #[error("a file of that name already exists: {}", path.display())]
+    FileExists { path: PathBuf },
+    /// An export to the same file is queued or running.
+    #[error("an export to this file is already in the queue: {}", path.display())]
+    AlreadyQueued { path: PathBuf },
+    /// No file manager answered "show this file" (a desktop without one, or none at all).
+    #[error("no file manager answered to show the file; it is at {}", path.display())]
+    RevealUnavailable { path: PathBuf },
 }
 
 impl StudioError {
@@ -62,6 +77,11 @@ impl StudioError {
             StudioError::Poster { .. } => "POSTER_FAILED",
             StudioError::NoSample { .. } | StudioError::NotFound { .. } => "NOT_FOUND",
             StudioError::Export(e) => e.code(),
+            StudioError::BadFolder { .. } => "INVALID_FOLDER",
+            StudioError::BadFileName { .. } => "INVALID_NAME",
+            StudioError::FileExists { .. } => "FILE_EXISTS",
+            StudioError::AlreadyQueued { .. } => "ALREADY_QUEUED",
+            StudioError::RevealUnavailable { .. } => "REVEAL_UNAVAILABLE",
         }
     }
 
@@ -77,7 +97,11 @@ impl StudioError {
             StudioError::Render(e) => e.kind(),
             StudioError::Audio(e) => e.kind(),
             StudioError::Export(e) => e.kind(),
-            StudioError::Trashed { .. } => ErrorKind::Conflict,
+            StudioError::BadFolder { .. } | StudioError::BadFileName { .. } => ErrorKind::Invalid,
+            StudioError::Trashed { .. } | StudioError::FileExists { .. } | StudioError::AlreadyQueued { .. } => {
+                ErrorKind::Conflict
+            }
+            StudioError::RevealUnavailable { .. } => ErrorKind::Unavailable,
             StudioError::Io { .. } | StudioError::Poster { .. } => ErrorKind::Internal,
             StudioError::NoSample { .. } | StudioError::NotFound { .. } => ErrorKind::NotFound,
         }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::{ErrorPayload, StudioError};
 
 /// What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
     pub format: String,
@@ -24,9 +24,21 @@ pub struct ExportRequest {
     pub preset: Option<String>,
     #[serde(default)]
     pub fps: Option<u32>,
-    /// The output file; `<export dir>/<project name>.<ext>` (made unique) when absent.
+    /// The output file, as given (scripts). When absent the file goes in `folder` and is named
+    /// `name`.
     #[serde(default)]
     pub path: Option<String>,
+    /// The folder to write into (created if missing); the queue's export folder when absent.
+    #[serde(default)]
+    pub folder: Option<String>,
+    /// The file name, with or without the format's extension; when absent, the project's name
+    /// made unique in the folder (`Name 2.mp4`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Replace a file of that `name` that already exists; without it such a request fails with
+    /// `FILE_EXISTS` and changes nothing.
+    #[serde(default)]
+    pub overwrite: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +131,7 @@ impl ExportQueue {
         }
         let out = match &req.path {
             Some(p) => PathBuf::from(p),
-            None => self.unique_path(&project.name, format)?,
+            None => self.output_path(&project.name, format, req)?,
         };
         let id = format!("x{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let cancel = CancelToken::new();
@@ -147,25 +159,55 @@ impl ExportQueue {
         Ok(job)
     }
 
-    fn unique_path(&self, name: &str, format: Format) -> Result<PathBuf, StudioError> {
-        std::fs::create_dir_all(&self.dir).map_err(StudioError::io("cannot create the export folder", &self.dir))?;
-        let stem: String =
-            name.chars().map(|c| if c.is_alphanumeric() || " -_".contains(c) { c } else { '_' }).collect();
-        let stem = if stem.trim().is_empty() { "chatframe".to_string() } else { stem.trim().to_string() };
+    /// Where a request without an explicit `path` writes: `name` in `folder`, or the project's
+    /// name made unique there.
+    fn output_path(&self, project_name: &str, format: Format, req: &ExportRequest) -> Result<PathBuf, StudioError> {
+        let dir = match req.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+            Some(f) if !Path::new(f).is_absolute() => return Err(StudioError::BadFolder { folder: f.to_string() }),
+            Some(f) => PathBuf::from(f),
+            None => self.dir.clone(),
+        };
+        std::fs::create_dir_all(&dir).map_err(StudioError::io("cannot create the export folder", &dir))?;
         let ext = if format == Format::PngSequence { String::new() } else { format!(".{}", format.as_str()) };
+        let Some(name) = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else {
+            return self.unique_path(&dir, &file_stem(project_name), &ext);
+        };
+        if name.contains(['/', '\\']) || name == "." || name == ".." || name.chars().any(char::is_control) {
+            return Err(StudioError::BadFileName { name: name.to_string() });
+        }
+        let path = dir.join(if ext.is_empty() || name.to_lowercase().ends_with(&ext) {
+            name.to_string()
+        } else {
+            format!("{name}{ext}")
+        });
+        let queued = lock(&self.jobs).iter().any(|e| e.job.path == path.display().to_string() && !e.job.state.ended());
+        if queued {
+            return Err(StudioError::AlreadyQueued { path });
+        }
+        if path.exists() && !req.overwrite {
+            return Err(StudioError::FileExists { path });
+        }
+        Ok(path)
+    }
+
+    /// `<dir>/<stem><ext>`, or `<stem> 2<ext>`, ... : the first name neither on disk nor queued.
+    fn unique_path(&self, dir: &Path, stem: &str, ext: &str) -> Result<PathBuf, StudioError> {
         let taken: Vec<String> = lock(&self.jobs).iter().map(|e| e.job.path.clone()).collect();
         (1..10_000)
-            .map(
-                |n| {
-                    if n == 1 {
-                        self.dir.join(format!("{stem}{ext}"))
-                    } else {
-                        self.dir.join(format!("{stem} {n}{ext}"))
-                    }
-                },
-            )
+            .map(|n| if n == 1 { dir.join(format!("{stem}{ext}")) } else { dir.join(format!("{stem} {n}{ext}")) })
             .find(|p| !p.exists() && !taken.contains(&p.display().to_string()))
-            .ok_or_else(|| StudioError::op(format!("no free output name for {stem:?} in {}", self.dir.display())))
+            .ok_or_else(|| StudioError::op(format!("no free output name for {stem:?} in {}", dir.display())))
+    }
+
+    /// The name an export of `project_name` would get in `folder` (the queue's folder when
+    /// `None`) if the user does not choose one: what the export dialog suggests.
+    pub fn suggested_name(&self, project_name: &str, format: Format, folder: Option<&Path>) -> String {
+        let dir = folder.unwrap_or(&self.dir);
+        let ext = if format == Format::PngSequence { String::new() } else { format!(".{}", format.as_str()) };
+        self.unique_path(dir, &file_stem(project_name), &ext)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| format!("{}{ext}", file_stem(project_name)))
     }
 
     pub fn list(&self) -> Vec<ExportJob> {
@@ -193,6 +235,20 @@ impl ExportQueue {
             .find(|e| e.job.id == id)
             .map(|e| PathBuf::from(&e.job.path))
             .ok_or_else(|| StudioError::NotFound { what: format!("export {id}") })
+    }
+}
+
+/// A project name as a file name: what file systems accept, `chatframe` when nothing is left.
+fn file_stem(name: &str) -> String {
+    let stem: String = name.chars().map(|c| if c.is_alphanumeric() || " -_".contains(c) { c } else { '_' }).collect();
+    let stem = stem.trim();
+    if stem.is_empty() { "chatframe".to_string() } else { stem.to_string() }
+}
+
+impl ExportState {
+    /// Done, failed or cancelled: the job holds its output path no longer.
+    pub fn ended(self) -> bool {
+        matches!(self, ExportState::Done | ExportState::Failed | ExportState::Cancelled)
     }
 }
 

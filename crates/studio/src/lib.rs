@@ -18,16 +18,18 @@ mod library;
 mod ops;
 mod playback;
 mod preview;
+mod reveal;
 mod session;
 
 pub use chatframe_model as model;
 pub use chatframe_store::{MediaInfo, ProjectMeta, ProjectSummary, StoreOptions, Synchronous};
 pub use error::{ErrorPayload, StudioError};
 pub use exports::{ExportJob, ExportQueue, ExportRequest, ExportState};
-pub use library::{CreateProject, Poster, Studio, Template};
+pub use library::{CreateProject, Poster, SampleInfo, Studio, Template};
 pub use ops::{Changes, EditOp, MessageAt};
 pub use playback::{AUDIO_ENV, AudioOutput, Playback, PlaybackState, Soundtrack};
 pub use preview::PreviewFrame;
+pub use reveal::reveal;
 pub use session::{EditResult, Marker, Session, SessionState};
 
 use chatframe_model::{Project, Timeline};

@@ -54,6 +54,16 @@ pub struct Studio {
     samples_dir: Option<PathBuf>,
 }
 
+/// A sample project the library offers to start from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleInfo {
+    /// What [`Template::Sample`] takes: the file's name without `.chatframe.json`.
+    pub id: String,
+    /// The project's own name, as the library shows it.
+    pub name: String,
+}
+
 impl std::fmt::Debug for Studio {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Studio").field("library", &self.store.path()).finish_non_exhaustive()
@@ -79,17 +89,27 @@ impl Studio {
         self.samples_dir = Some(dir.into());
     }
 
-    /// Names of the available samples, sorted.
-    pub fn samples(&self) -> Vec<String> {
+    /// The available samples (sorted by id): the id to create one from ([`Template::Sample`])
+    /// and the title its document carries, which is what the library shows. A file that does
+    /// not parse is left out rather than offered and then refused.
+    pub fn samples(&self) -> Vec<SampleInfo> {
+        #[derive(serde::Deserialize)]
+        struct Title {
+            name: String,
+        }
         let Some(dir) = &self.samples_dir else { return Vec::new() };
-        let mut names: Vec<String> = std::fs::read_dir(dir)
+        let mut samples: Vec<SampleInfo> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()
             .flatten()
-            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".chatframe.json").map(str::to_string))
+            .filter_map(|e| {
+                let id = e.file_name().to_str()?.strip_suffix(".chatframe.json")?.to_string();
+                let title: Title = serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;
+                Some(SampleInfo { id, name: title.name })
+            })
             .collect();
-        names.sort();
-        names
+        samples.sort_by(|a, b| a.id.cmp(&b.id));
+        samples
     }
 
     /// Direct access for what the studio API does not wrap (settings, sync queue).

@@ -16,7 +16,7 @@ export async function uploadPicked(backend: Backend, e: Event): Promise<{ media:
   try {
     return { media: await backend.addMedia(file.name, await file.arrayBuffer()), file };
   } catch (err) {
-    notifyError(err);
+    notifyError(err, `Could not add “${file.name}”`);
     return null;
   }
 }

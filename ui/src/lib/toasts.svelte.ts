@@ -1,5 +1,8 @@
-// Transient notices (errors from the backend, "Exported …"). Errors name what went wrong; the
-// backend's messages already carry the field or file.
+// Transient notices (errors from the backend, "Exported …"). An error toast says what failed
+// (the caller names the action), why (the backend's message names the field or file), and what
+// to do about it, never just "Load failed".
+
+import { describeError } from './errors';
 
 export interface Toast {
   id: number;
@@ -16,9 +19,9 @@ export function notify(text: string, kind: Toast['kind'] = 'info', ms = 4000) {
   setTimeout(() => dismiss(id), ms);
 }
 
-export function notifyError(e: unknown) {
-  const err = e as { code?: string; message?: string };
-  notify(err.message ?? String(e), 'error', 6000);
+/** Shows `e` as an error toast; `what` names the action that failed ("Could not add the photo"). */
+export function notifyError(e: unknown, what?: string) {
+  notify(describeError(e, what), 'error', 8000);
 }
 
 export function dismiss(id: number) {

@@ -19,7 +19,11 @@ export async function startApi(bin, { ui } = {}) {
   const dir = tempDir('chatframe-e2e-');
   const args = ['--library', join(dir, 'library.sqlite'), '--export-dir', join(dir, 'exports')];
   if (ui) args.push('--ui', resolve(ui));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Without a desktop session, as on a server: nothing the API launches ("Show in folder")
+  // can open a window, so the suite sees the same answers on every machine.
+  const env = { ...process.env };
+  for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS']) delete env[k];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const line = await new Promise((ok, fail) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', ok);
@@ -141,6 +145,24 @@ export async function startAppDriver({ app, env = {}, display = ':96', port = 44
         count: (css) => exec(`return document.querySelectorAll(arguments[0]).length`, [css]),
         click: async (css) => wd('POST', s(`/element/${await find(css)}/click`), {}),
         type: async (css, text) => wd('POST', s(`/element/${await find(css)}/value`), { text }),
+        clear: async (css) => wd('POST', s(`/element/${await find(css)}/clear`), {}),
+        /**
+         * Picks a file in the `<input type=file>` at `css` as the OS dialog would: the bytes
+         * (base64) become the input's file and its change event fires, so the app's own picker
+         * code and transport carry it from there.
+         */
+        pick: (css, name, base64, mime) =>
+          exec(
+            `const [css, name, b64, mime] = arguments;
+             const input = document.querySelector(css);
+             if (!input) throw new Error('no file input ' + css);
+             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+             const dt = new DataTransfer();
+             dt.items.add(new File([bytes], name, { type: mime }));
+             input.files = dt.files;
+             input.dispatchEvent(new Event('change', { bubbles: true }));`,
+            [css, name, base64, mime],
+          ),
         keys,
         actions: (actions) => wd('POST', s('/actions'), { actions }),
         /** The window as a PNG, base64. */

@@ -2,10 +2,10 @@
 // project, write ten messages by keyboard, watch the preview change, undo/redo, export an MP4 and
 // check it with ffprobe, then library chores (rename, duplicate, trash, restore, search).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CANVAS_HASH, assert, probe, startApi, until } from './harness.mjs';
+import { CANVAS_HASH, assert, probe, startApi, tempDir, until } from './harness.mjs';
 
 const bin = process.env.CHATFRAME_API_BIN;
 assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
@@ -113,6 +113,38 @@ try {
   const video = probe(jobs[0].path);
   console.log('exported', jobs[0].path, video);
   assert(video.codec === 'h264' && video.width === 720 && video.height === 1280 && video.duration > 5, 'mp4 as asked');
+
+  // Placing an export: a folder and a name of the user's choosing, the folder remembered, an
+  // existing file replaced only when the user says so, and "Show in folder" saying why it
+  // cannot where there is no file manager (this headless machine has none).
+  const placed = tempDir('chatframe-placed-');
+  await page.getByTestId('export-format').selectOption('gif');
+  await page.getByTestId('export-folder').fill(join(placed, 'Shorts'));
+  await page.getByTestId('export-name').fill('Snow day cut');
+  await page.getByTestId('export-start').click();
+  const gif = join(placed, 'Shorts', 'Snow day cut.gif');
+  await until('export to the chosen folder', async () => {
+    const s = await page.getByTestId('export-job').first().getAttribute('data-state');
+    assert(s !== 'failed' && s !== 'cancelled', `export ${s}`);
+    return s === 'done' && existsSync(gif);
+  }, 180000);
+  assert(probe(gif).codec === 'gif', 'a GIF named and placed as asked');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+e');
+  await page.getByTestId('export-dialog').waitFor();
+  await until('the folder is remembered', async () => (await page.getByTestId('export-folder').inputValue()) === join(placed, 'Shorts'));
+  await page.getByTestId('export-format').selectOption('gif');
+  await page.getByTestId('export-name').fill('Snow day cut');
+  await page.getByTestId('export-start').click();
+  await page.getByTestId('export-replace').waitFor();
+  const jobsBefore = await page.getByTestId('export-job').count();
+  await page.keyboard.press('Escape');
+  assert((await page.getByTestId('export-replace').count()) === 0, 'Esc keeps the existing file');
+  assert((await page.getByTestId('export-job').count()) === jobsBefore, 'no export was queued over the existing file');
+  await page.getByTestId('export-reveal').first().click();
+  const toast = await until('reveal says why', async () => (await page.locator('.toast').allTextContents()).find((t) => t.includes('Could not show the file')));
+  assert(toast.includes(gif) || toast.includes(join(placed, 'Shorts')), `the toast says where the file is: ${toast}`);
+  console.log('export placement:', gif, '|', toast);
   await page.keyboard.press('Escape');
 
   // Library chores.
@@ -172,7 +204,7 @@ try {
   await download.saveAs(bundlePath);
   const zip = readFileSync(bundlePath);
   console.log(`downloaded ${download.suggestedFilename()} (${zip.length} bytes)`);
-  assert(download.suggestedFilename() === 'Around the world (RTL + CJK).chatframe', 'named after the project');
+  assert(download.suggestedFilename() === 'Around the world (six languages).chatframe', 'named after the project');
   assert(zip.subarray(0, 4).toString('latin1') === 'PK\x03\x04', 'a zip bundle');
   await page.getByTestId('import-file').setInputFiles(bundlePath);
   await until('re-imported', async () => (await page.getByTestId('project-card').count()) === 4);

@@ -166,3 +166,51 @@ fn error_statuses_follow_the_error_kind_not_the_code() {
     let busy = ApiError::from(StudioError::Export(ExportError::FfmpegMissing { hint: String::new() }));
     assert_eq!(busy.payload.code, "FFMPEG_MISSING", "the code is unchanged");
 }
+
+#[test]
+fn the_export_folder_is_remembered_once_an_export_was_placed_there() {
+    let api = Api::start();
+    let (_, created) =
+        api.json("POST", "/api/projects", Some(json!({"template": {"kind": "starter"}, "name": "Snow"})));
+    let id = created["id"].as_str().unwrap().to_string();
+    let (_, catalog) = api.json("GET", "/api/catalog", None);
+    assert!(catalog["exportDir"].as_str().unwrap().ends_with("exports"), "{catalog}");
+    let (status, name) = api.json("GET", &format!("/api/projects/{id}/export-name?format=gif&folder="), None);
+    assert_eq!((status, name.as_str()), (200, Some("Snow.gif")));
+
+    let folder = api._dir.path().join("chosen");
+    let req = json!({"format": "wav", "folder": folder, "name": "take one"});
+    let (status, job) = api.json("POST", &format!("/api/projects/{id}/exports"), Some(req.clone()));
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(job["path"], folder.join("take one.wav").display().to_string());
+    let (_, catalog) = api.json("GET", "/api/catalog", None);
+    assert_eq!(catalog["exportDir"], folder.display().to_string(), "the dialog opens on the last folder");
+
+    // The same name again: refused as a conflict, not queued (while the first is queued or
+    // running it is ALREADY_QUEUED, once written FILE_EXISTS).
+    let (status, err) = api.json("POST", &format!("/api/projects/{id}/exports"), Some(req));
+    assert_eq!(status, 409, "{err}");
+    assert!(matches!(err["code"].as_str(), Some("FILE_EXISTS" | "ALREADY_QUEUED")), "{err}");
+    let (status, err) =
+        api.json("POST", &format!("/api/projects/{id}/exports"), Some(json!({"format": "wav", "folder": "rel/dir"})));
+    assert_eq!((status, err["code"].as_str()), (422, Some("INVALID_FOLDER")), "{err}");
+}
+
+#[test]
+fn media_uploads_land_in_the_library() {
+    let api = Api::start();
+    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/samples/media/beach.png")).unwrap();
+    let mut s = TcpStream::connect(api.addr).unwrap();
+    write!(
+        s,
+        "POST /api/media?name=my%20beach.png HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        api.token,
+        png.len()
+    )
+    .unwrap();
+    s.write_all(&png).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 201"), "{raw}");
+    assert!(raw.contains("\"relPath\":\"media/"), "{raw}");
+}

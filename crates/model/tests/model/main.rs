@@ -9,3 +9,8 @@ use std::path::PathBuf;
 pub fn samples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/samples")
 }
+
+/// The benchmark fixtures (`bench-party`): real projects, but not offered as samples.
+pub fn bench_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/bench")
+}

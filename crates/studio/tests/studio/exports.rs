@@ -1,5 +1,6 @@
 //! The export queue on the real engine and the system ffmpeg: a queued export becomes a playable
-//! file with the project's sound, a queued job cancels at once, and bad requests name the field.
+//! file with the project's sound, a queued job cancels at once, bad requests name the field, and
+//! an export lands in the folder and under the name the user chose, replacing nothing unasked.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,6 +16,7 @@ fn request(format: &str, path: Option<&Path>) -> ExportRequest {
         preset: Some("9x16-720p".into()),
         fps: None,
         path: path.map(|p| p.display().to_string()),
+        ..ExportRequest::default()
     }
 }
 
@@ -107,4 +109,75 @@ fn bad_requests_are_refused_before_queueing() {
     assert_eq!(e.code(), "INVALID_PRESET", "{e}");
     assert!(e.to_string().contains("9x16-8k"), "{e}");
     assert!(queue.list().is_empty());
+}
+
+/// A request for `name` in `folder` (no explicit path): what the export dialog sends.
+fn placed(format: &str, folder: &Path, name: &str) -> ExportRequest {
+    ExportRequest {
+        format: format.into(),
+        preset: Some("9x16-720p".into()),
+        folder: Some(folder.display().to_string()),
+        name: Some(name.into()),
+        ..ExportRequest::default()
+    }
+}
+
+#[test]
+fn an_export_goes_to_the_chosen_folder_under_the_chosen_name() {
+    let (dir, _studio, s) = starter_session();
+    let queue = ExportQueue::start(dir.path().join("exports"));
+    let folder = dir.path().join("My videos").join("Shorts");
+    let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
+    let job = queue.enqueue(s.id(), project, base, &placed("wav", &folder, "Snow day ☃")).unwrap();
+    assert_eq!(Path::new(&job.path), folder.join("Snow day ☃.wav"), "the format's extension is added");
+    let done = wait(&queue, &job.id);
+    assert_eq!(done.state, ExportState::Done, "{done:?}");
+    assert!(folder.join("Snow day ☃.wav").is_file(), "the folder was created and the file written");
+    assert!(!dir.path().join("exports").exists(), "nothing went to the default folder");
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_when_asked() {
+    let (dir, _studio, s) = starter_session();
+    let queue = ExportQueue::start(dir.path().join("exports"));
+    let folder = dir.path().join("out");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("cut.wav"), b"the user's earlier cut").unwrap();
+    let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
+    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &placed("wav", &folder, "cut.wav")).unwrap_err();
+    assert_eq!(e.code(), "FILE_EXISTS", "{e}");
+    assert!(e.to_string().contains("cut.wav"), "the message names the file: {e}");
+    assert!(queue.list().is_empty(), "nothing was queued");
+    assert_eq!(std::fs::read(folder.join("cut.wav")).unwrap(), b"the user's earlier cut");
+
+    let mut replace = placed("wav", &folder, "cut");
+    replace.overwrite = true;
+    let job = queue.enqueue(s.id(), project, base, &replace).unwrap();
+    assert_eq!(wait(&queue, &job.id).state, ExportState::Done);
+    assert!(probe(&folder.join("cut.wav"), "stream=codec_type").contains("audio"), "replaced by the export");
+}
+
+#[test]
+fn placement_mistakes_are_named_before_queueing() {
+    let (dir, _studio, s) = starter_session();
+    let queue = ExportQueue::start(dir.path().join("exports"));
+    let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
+    let relative = placed("mp4", Path::new("videos"), "a");
+    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &relative).unwrap_err();
+    assert_eq!(e.code(), "INVALID_FOLDER", "{e}");
+    let e = queue.enqueue(s.id(), project, base, &placed("mp4", dir.path(), "sub/clip")).unwrap_err();
+    assert_eq!(e.code(), "INVALID_NAME", "{e}");
+    assert!(queue.list().is_empty());
+}
+
+#[test]
+fn the_suggested_name_is_the_project_name_made_unique() {
+    let (dir, _studio, s) = starter_session();
+    let folder = dir.path().join("out");
+    let queue = ExportQueue::start(folder.clone());
+    std::fs::create_dir_all(&folder).unwrap();
+    let name = &s.project().name;
+    assert_eq!(queue.suggested_name(name, "mp4".parse().unwrap(), None), format!("{name}.mp4"));
+    std::fs::write(folder.join(format!("{name}.mp4")), b"taken").unwrap();
+    assert_eq!(queue.suggested_name(name, "mp4".parse().unwrap(), None), format!("{name} 2.mp4"));
 }

@@ -29,7 +29,10 @@ fn create_from_a_sample_in_the_samples_folder() {
     p.messages.truncate(3);
     std::fs::write(samples.join("story.chatframe.json"), p.to_json_pretty()).unwrap();
     studio.set_samples_dir(&samples);
-    assert_eq!(studio.samples(), ["story"]);
+    std::fs::write(samples.join("broken.chatframe.json"), "{ not a project").unwrap();
+    let offered = studio.samples();
+    assert_eq!(offered.len(), 1, "a file that does not parse is not offered: {offered:?}");
+    assert_eq!((offered[0].id.as_str(), offered[0].name.as_str()), ("story", "Sample story"), "shown by its own title");
     let s = studio
         .create(&CreateProject { name: Some("Mine".into()), template: Template::Sample { name: "story".into() } })
         .unwrap();

@@ -153,4 +153,8 @@ export class HttpBackend implements Backend {
   revealExport(job: string) {
     return this.call<void>('POST', `/exports/${job}/reveal`);
   }
+  suggestExportName(id: string, format: string, folder: string) {
+    const q = new URLSearchParams({ format, folder });
+    return this.call<string>('GET', `/projects/${id}/export-name?${q}`);
+  }
 }

@@ -1,7 +1,7 @@
 // The backend inside the desktop app: Tauri IPC for every command; preview frames and media
 // uploads over the app's own loopback server (binary WebSocket: ~2.4x faster than IPC for RGBA
 // in WebKitGTK, see RECIPES.md). Set `localStorage.previewTransport = 'ipc'` to compare.
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import type { Backend, Frame } from './types';
 import { BackendError } from './types';
 import { FrameSocket, decodeFrame } from '../frame';
@@ -24,9 +24,9 @@ interface Endpoint {
   token: string;
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<T>(cmd, args, options);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     throw new BackendError(err.code ?? 'INTERNAL', err.message ?? String(e));
@@ -121,27 +121,17 @@ export class TauriBackend implements Backend {
   playbackState(id: string) {
     return call<PlaybackState>('playback_state', { id });
   }
-  async addMedia(name: string, bytes: ArrayBuffer) {
-    const ep = await this.endpoint;
-    const res = await fetch(`${ep.url}/api/media?name=${encodeURIComponent(name)}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ep.token}` },
-      body: bytes,
-    });
-    const body = await res.json();
-    if (!res.ok) throw new BackendError(body.code, body.message);
-    return body as MediaInfo;
+  addMedia(name: string, bytes: ArrayBuffer) {
+    return this.upload<MediaInfo>('add_media', name, bytes);
   }
-  async importProject(name: string, bytes: ArrayBuffer) {
-    // The bytes go as the raw IPC body (not a JSON array of numbers), the name in a header.
-    try {
-      return await invoke<ProjectSummary>('import_project', new Uint8Array(bytes), {
-        headers: { 'x-file-name': encodeURIComponent(name) },
-      });
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      throw new BackendError(err.code ?? 'INTERNAL', err.message ?? String(e));
-    }
+  importProject(name: string, bytes: ArrayBuffer) {
+    return this.upload<ProjectSummary>('import_project', name, bytes);
+  }
+  /** A file's bytes as the raw IPC body (not a JSON array of numbers), its name in a header. */
+  private upload<T>(cmd: string, name: string, bytes: ArrayBuffer): Promise<T> {
+    return call<T>(cmd, new Uint8Array(bytes), {
+      headers: { 'x-file-name': encodeURIComponent(name) },
+    });
   }
   saveProjectFile(project: ProjectSummary, bundle: boolean) {
     return call<string | null>('save_project_file', { id: project.id, bundle });
@@ -157,5 +147,11 @@ export class TauriBackend implements Backend {
   }
   revealExport(job: string) {
     return call<void>('reveal_export', { job });
+  }
+  suggestExportName(id: string, format: string, folder: string) {
+    return call<string>('suggest_export_name', { id, format, folder });
+  }
+  pickFolder(start: string) {
+    return call<string | null>('pick_folder', { start });
   }
 }

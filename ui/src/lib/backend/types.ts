@@ -79,5 +79,10 @@ export interface Backend {
   startExport(id: string, request: ExportRequest): Promise<ExportJob>;
   listExports(): Promise<ExportJob[]>;
   cancelExport(job: string): Promise<ExportJob>;
+  /** Shows the output in the file manager; rejects with `REVEAL_UNAVAILABLE` naming where it is. */
   revealExport(job: string): Promise<void>;
+  /** The file name an export in `format` to `folder` would get unless the user types another. */
+  suggestExportName(id: string, format: string, folder: string): Promise<string>;
+  /** The system's folder picker (the app only; a browser types the folder). Null if cancelled. */
+  pickFolder?(start: string): Promise<string | null>;
 }

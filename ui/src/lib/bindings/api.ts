@@ -58,7 +58,7 @@ export type Catalog = {
   exportDir: string;
   formats: string[];
   presets: string[];
-  samples: string[];
+  samples: Sample[];
 };
 
 export type Changes = {
@@ -194,9 +194,15 @@ export type ExportJob = {
 
 /** What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`. */
 export type ExportRequest = {
+  /** The folder to write into (created if missing); the queue's export folder when absent. */
+  folder?: string | null;
   format: string;
   fps?: number | null;
-  /** The output file; `<export dir>/<project name>.<ext>` (made unique) when absent. */
+  /** The file name, with or without the format's extension; when absent, the project's name made unique in the folder (`Name 2.mp4`). */
+  name?: string | null;
+  /** Replace a file of that `name` that already exists; without it such a request fails with `FILE_EXISTS` and changes nothing. */
+  overwrite?: boolean;
+  /** The output file, as given (scripts). When absent the file goes in `folder` and is named `name`. */
   path?: string | null;
   /** e.g. `9x16-1080p`; the project's canvas when absent. */
   preset?: string | null;
@@ -332,6 +338,12 @@ export type Reaction = {
 };
 
 export type Receipt = "sent" | "delivered" | "read";
+
+/** A sample project to start from: `id` for [`chatframe_studio::Template::Sample`], `name` to show. */
+export type Sample = {
+  id: string;
+  name: string;
+};
 
 export type SessionState = {
   canRedo: boolean;
