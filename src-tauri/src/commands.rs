@@ -241,6 +241,13 @@ async fn reveal_export(s: State<'_, Shared>, job: String) -> Out<()> {
     run(s, move |a| a.reveal_export(&job)).await
 }
 
+/// Ctrl+Q. Every edit is written to the store before it is acknowledged, so no edit is waiting
+/// and the app can exit at once.
+#[tauri::command]
+fn quit(app: tauri::AppHandle) {
+    app.exit(0);
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         endpoint,
@@ -271,5 +278,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_exports,
         cancel_export,
         reveal_export,
+        quit,
     ]
 }

@@ -153,4 +153,8 @@ export class HttpBackend implements Backend {
   revealExport(job: string) {
     return this.call<void>('POST', `/exports/${job}/reveal`);
   }
+  async quit() {
+    // A page may close only the tab its script opened; quitting a browser is the user's.
+    window.close();
+  }
 }

@@ -158,4 +158,7 @@ export class TauriBackend implements Backend {
   revealExport(job: string) {
     return call<void>('reveal_export', { job });
   }
+  quit() {
+    return call<void>('quit');
+  }
 }

@@ -80,4 +80,6 @@ export interface Backend {
   listExports(): Promise<ExportJob[]>;
   cancelExport(job: string): Promise<ExportJob>;
   revealExport(job: string): Promise<void>;
+  /** Quits the desktop app (Ctrl+Q); in a browser the tab is the browser's to close. */
+  quit(): Promise<void>;
 }
