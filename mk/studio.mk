@@ -41,6 +41,8 @@ test-ui: deps ui-deps check-bindings
 	cd ui && npx vitest run
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine
 	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/playwright.mjs
+	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/glyphs.mjs
+	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/ui-behaviour.mjs
 
 ## Builds the UI and the desktop app, then opens it.
 studio-app: deps ui-build
@@ -51,6 +53,7 @@ studio-app: deps ui-build
 test-studio-e2e: deps build-all
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver.mjs
+	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver-ui.mjs
 
 ## Screenshots of the real app under Xvfb into docs/screenshots/.
 screenshots-studio: deps ui-build
