@@ -31,6 +31,8 @@ test-ui: deps ui-deps check-generated
 	cd ui && npx vitest run
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine
 	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/playwright.mjs
+	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/glyphs.mjs
+	cd ui && CHATFRAME_API_BIN=$(API_BIN) node tests/e2e/ui-behaviour.mjs
 
 ## Builds the UI and the desktop app (with every other binary: one feature set, one build),
 ## then opens it.
@@ -40,6 +42,7 @@ studio-app: deps build-all
 ## WebDriver end-to-end against the real app under Xvfb (tauri-driver + WebKitWebDriver).
 test-studio-e2e: deps build-all tauri-driver
 	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver.mjs
+	cd ui && CHATFRAME_APP_BIN=$(APP_BIN) node tests/e2e/webdriver-ui.mjs
 
 ## Screenshots of the real app under Xvfb into docs/screenshots/.
 screenshots-studio: deps build-all tauri-driver

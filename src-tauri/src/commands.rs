@@ -273,6 +273,13 @@ async fn pick_folder(s: State<'_, Shared>, app: tauri::AppHandle, start: Option<
     .await
 }
 
+/// Ctrl+Q. Every edit is written to the store before it is acknowledged, so no edit is waiting
+/// and the app can exit at once.
+#[tauri::command]
+fn quit(app: tauri::AppHandle) {
+    app.exit(0);
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         endpoint,
@@ -306,5 +313,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         reveal_export,
         suggest_export_name,
         pick_folder,
+        quit,
     ]
 }

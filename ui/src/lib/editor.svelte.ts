@@ -4,7 +4,8 @@ import type { Backend, Frame } from './backend';
 import { BackendError } from './backend/types';
 import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
 import { added, patchMessages, touchesMoreThanMessages } from './patch';
-import { notifyError } from './toasts.svelte';
+import { notify, notifyError } from './toasts.svelte';
+import { undoNotice } from './describe';
 import { clamp } from './time';
 
 /** Edit → frame on screen, for the benchmark (read by tests via `window.__chatframeMetrics`). */
@@ -56,6 +57,10 @@ export class EditorStore {
   selected = $state<string | null>(null);
   /** Who the composer sends as; Tab cycles through the participants. */
   sender = $state<string | null>(null);
+  /** After each message the composer sends, the sender switches to the next participant (so a
+   * two-person chat alternates with Enter alone). Remembered per project; on by default when
+   * the chat has exactly two people. */
+  alternate = $state(false);
   /** Bumped after every acknowledged change: the preview re-requests its frame. */
   revision = $state(0);
   /** performance.now() of the last edit sent, until its frame is painted. */
@@ -120,6 +125,8 @@ export class EditorStore {
     if (!this.sender || !this.participant(this.sender)) {
       this.sender = this.participants.find((p) => p.side === 'me')?.id ?? this.participants[0]?.id ?? null;
     }
+    const kept = globalThis.localStorage?.getItem(this.alternateKey);
+    this.alternate = kept === null || kept === undefined ? this.participants.length === 2 : kept === '1';
     this.time = clamp(this.time, 0, this.duration);
   }
 
@@ -243,36 +250,61 @@ export class EditorStore {
   }
 
   undo() {
-    return this.serial(async () => {
-      try {
-        this.editStarted = performance.now();
-        await this.after(await this.backend.undo(this.id));
-      } catch (e) {
-        notifyError(e);
-      }
-    });
+    return this.history('undo');
   }
 
   redo() {
+    return this.history('redo');
+  }
+
+  /** Undo or redo, and a short notice of what it undid or redid. */
+  private history(kind: 'undo' | 'redo') {
     return this.serial(async () => {
       try {
         this.editStarted = performance.now();
-        await this.after(await this.backend.redo(this.id));
+        const before = this.messages;
+        const result = await (kind === 'undo' ? this.backend.undo(this.id) : this.backend.redo(this.id));
+        if (result) notify(undoNotice(kind, before, result.changes), 'info', 2500);
+        await this.after(result);
       } catch (e) {
         notifyError(e);
       }
     });
   }
 
-  /** Adds a message after the selected one (or at the end) and shows it. */
-  async addMessage(message: Partial<Message>) {
+  private get alternateKey() {
+    return `chatframe.alternate.${this.id}`;
+  }
+
+  setAlternate(on: boolean) {
+    this.alternate = on;
+    globalThis.localStorage?.setItem(this.alternateKey, on ? '1' : '0');
+  }
+
+  /** Copies a message (text, kind, sender, media, reactions, timing) in right after it. */
+  duplicateMessage(id: string) {
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) return Promise.resolve(false);
+    return this.apply({ op: 'addMessage', index: i + 1, message: { ...this.messages[i], id: '' } }, true);
+  }
+
+  /** Moves a message one place up (-1) or down (+1). */
+  moveBy(id: string, by: -1 | 1) {
+    const to = this.messages.findIndex((m) => m.id === id) + by;
+    if (to < 0 || to >= this.messages.length) return Promise.resolve(false);
+    return this.apply({ op: 'moveMessage', id, to });
+  }
+
+  /** Adds a message after the selected one (or at the end) and shows it; `true` once durable. */
+  async addMessage(message: Partial<Message>): Promise<boolean> {
     const sel = this.selected ? this.messages.findIndex((m) => m.id === this.selected) : -1;
     const index = sel >= 0 && sel < this.messages.length - 1 ? sel + 1 : null;
     const before = new Set(this.messages.map((m) => m.id));
     const ok = await this.apply({ op: 'addMessage', index, message: { id: '', ...message } as Message }, true);
-    if (!ok || index === null) return;
+    if (!ok || index === null) return ok;
     const added = this.messages.find((m) => !before.has(m.id ?? ''));
     if (added?.id) this.selected = added.id;
+    return ok;
   }
 
   nextSender() {

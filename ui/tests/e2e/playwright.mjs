@@ -32,7 +32,7 @@ try {
     await composer.fill(text);
     await composer.press('Enter');
     await until(`message ${i + 1}`, async () => (await page.getByTestId('message').count()) === i + 1);
-    await composer.press('Tab'); // the other person answers
+    // "Alternate automatically" (on for two people) hands the next line to the other person.
   }
   const senders = await page.getByTestId('message').evaluateAll((els) => els.map((e) => e.classList.contains('me')));
   assert(senders.filter(Boolean).length === 5, `alternating senders, got ${senders}`);

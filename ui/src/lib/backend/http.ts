@@ -157,4 +157,8 @@ export class HttpBackend implements Backend {
     const q = new URLSearchParams({ format, folder });
     return this.call<string>('GET', `/projects/${id}/export-name?${q}`);
   }
+  async quit() {
+    // A page may close only the tab its script opened; quitting a browser is the user's.
+    window.close();
+  }
 }

@@ -154,4 +154,7 @@ export class TauriBackend implements Backend {
   pickFolder(start: string) {
     return call<string | null>('pick_folder', { start });
   }
+  quit() {
+    return call<void>('quit');
+  }
 }

@@ -85,4 +85,6 @@ export interface Backend {
   suggestExportName(id: string, format: string, folder: string): Promise<string>;
   /** The system's folder picker (the app only; a browser types the folder). Null if cancelled. */
   pickFolder?(start: string): Promise<string | null>;
+  /** Quits the desktop app (Ctrl+Q); in a browser the tab is the browser's to close. */
+  quit(): Promise<void>;
 }
