@@ -74,6 +74,9 @@ pub enum Background {
     },
     /// Fully transparent, for overlay exports (MOV with alpha).
     Transparent,
+    /// Around a framed phone (16:9, 1:1): a blurred, darkened copy of its screen as the chat
+    /// ends, filling the canvas. A portrait canvas has no outside, so it shows the wallpaper.
+    Blur,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]

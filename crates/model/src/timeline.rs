@@ -208,12 +208,12 @@ impl Timeline {
             let text: String = m.text.chars().take(24).collect();
             let _ = writeln!(
                 s,
-                "{:>3} {:<12} appear {} hold-to {} {:?}",
+                "{:>3} {:<12} appear {} hold-to {} {}",
                 e.index,
                 typing,
                 f(e.appear),
                 f(e.hold_end),
-                text
+                quoted(&text)
             );
             for (r, at) in m.reactions.iter().zip(&e.reactions) {
                 let _ = writeln!(s, "      reaction {} at {}", r.emoji, f(*at));
@@ -228,6 +228,26 @@ impl Timeline {
         }
         s
     }
+}
+
+/// The text as written, in quotes. Only control characters (a newline, a tab) are escaped, so
+/// each message keeps to one line; emoji sequences (joiners, variation selectors), marks and
+/// every script print as themselves.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn sound_ref(src: &str) -> CueSound {

@@ -113,9 +113,29 @@ fn open_long_chat(c: &mut Criterion) {
     }
 }
 
+/// The blurred stage is part of the base layer: `Renderer::new` pays for it once (drawing the
+/// chat's last frame and blurring a small copy of it), frames never do. Compared with the same
+/// 16:9 canvas on a gradient, whose base costs no frame.
+fn new_with_blur_stage(c: &mut Criterion) {
+    use chatframe_model::Background;
+    for (name, background) in [
+        (
+            "gradient",
+            Background::Gradient { from: "#ff7e5f".parse().unwrap(), to: "#6a5acd".parse().unwrap(), angle: 135.0 },
+        ),
+        ("blur", Background::Blur),
+    ] {
+        let mut p = bench_party(1920, 1080);
+        p.canvas.background = background;
+        c.bench_function(&format!("Renderer::new 1920x1080, {name} stage"), |b| {
+            b.iter(|| std::hint::black_box(Renderer::new(p.clone(), &samples()).expect("renderer").size()))
+        });
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(60).measurement_time(std::time::Duration::from_secs(4));
-    targets = frames, edit_to_frame, open_long_chat
+    targets = frames, edit_to_frame, open_long_chat, new_with_blur_stage
 }
 criterion_main!(benches);

@@ -23,7 +23,7 @@ fn paint_background(
 ) -> Result<(), RenderError> {
     let (w, h) = (p.width() as f32, p.height() as f32);
     match bg {
-        Background::Theme => p.fill(fallback.skia()),
+        Background::Theme | Background::Blur => p.fill(fallback.skia()),
         Background::Transparent => p.fill(tiny_skia::Color::TRANSPARENT),
         Background::Solid { color } => p.fill(Rgba::from(*color).skia()),
         Background::Gradient { from, to, angle } => {
@@ -103,19 +103,25 @@ fn doodles(p: &mut Pixmap, x0: f32, y0: f32, w: f32, h: f32, s: f32, color: Rgba
     }
 }
 
-/// The base layer, drawn once per renderer.
+/// The base layer, drawn once per renderer. `stage`, when given, is what lies around a framed
+/// phone instead of the background (see `stage.rs`).
 pub fn base_layer(
     bg: &Background,
     theme: &ThemeSpec,
     g: &Geometry,
     images: &mut ImageCache,
     base: &Path,
+    stage: Option<&Pixmap>,
 ) -> Result<Pixmap, RenderError> {
     let mut p = Pixmap::new(g.width, g.height).expect("canvas checked by the model");
-    let custom = !matches!(bg, Background::Theme);
+    // The platform's wallpaper (and doodles) on the screen unless the project chose its own.
+    let custom = !matches!(bg, Background::Theme | Background::Blur);
     // Around a framed phone the theme background is a neutral studio backdrop.
     let outside = if theme.dark { Rgba::hex(0x1b1d21) } else { Rgba::hex(0xdfe3ea) };
-    paint_background(&mut p, bg, if g.framed { outside } else { theme.wallpaper }, images, base)?;
+    match stage {
+        Some(stage) if g.framed => p.data_mut().copy_from_slice(stage.data()),
+        _ => paint_background(&mut p, bg, if g.framed { outside } else { theme.wallpaper }, images, base)?,
+    }
     if g.framed {
         let s = g.s;
         let r = 44.0 * s;

@@ -213,38 +213,62 @@ pub fn measure(
     let mut ticks = None;
     let inset = 3.0 * s;
     let mut photo = None;
+    // The coloured bubble, when there is one: the whole message for text and framed photos, only
+    // the caption under a bare photo.
+    let bubble_rect;
+    // Left edge of everything drawn: a caption bubble can be wider than the photo above it.
+    let mut content_left = None;
     if let Some((img, pw, ph)) = source {
-        // Photos: iMessage shows them bare with rounded corners; WhatsApp frames them in a bubble.
-        let framed = t.inline_time;
-        let pad = if framed { inset } else { 0.0 };
-        let name_h = name_inside.as_ref().map_or(0.0, |(l, _)| l.height + 2.0 * s);
-        let caption_h = body.as_ref().map_or(0.0, |l| l.height + 2.0 * pad_y);
-        bw = pw as f32 + 2.0 * pad;
-        bh = ph as f32 + 2.0 * pad + name_h + caption_h;
-        bubble_x = if me { g.screen_w - margin - bw } else { margin + avatar_w };
-        if let Some((l, c)) = name_inside.take() {
-            texts.push(Text { layout: l, x: bubble_x + pad_x, y: bubble_y + pad_y * 0.6, color: c });
-        }
-        let radius = if framed { (t.radius - 2.0) * s } else { t.radius * s };
-        photo = Some(Photo { image: img, x: bubble_x + pad, y: bubble_y + pad + name_h, w: pw, h: ph, radius });
-        if let Some(l) = body {
-            let ty = bubble_y + pad + name_h + ph as f32 + pad_y;
-            texts.push(Text { layout: l, x: bubble_x + pad_x, y: ty, color: text_color });
-        }
-        if let Some(l) = meta {
-            let (mx, my) = (bubble_x + bw - pad_x - meta_w + 4.0 * s, bubble_y + bh - pad_y - l.height + 2.0 * s);
-            let meta_color =
-                if caption_h > 0.0 { if me { t.meta_me } else { t.meta_them } } else { Rgba::hex(0xffffff) };
-            if me {
-                ticks = receipt_ticks(m.receipt, mx + l.width + 3.0 * s, my + 3.5 * s, meta_color, t);
+        if t.inline_time {
+            // WhatsApp frames photos in a bubble, the caption and time inside it.
+            let pad = inset;
+            let name_h = name_inside.as_ref().map_or(0.0, |(l, _)| l.height + 2.0 * s);
+            let caption_h = body.as_ref().map_or(0.0, |l| l.height + 2.0 * pad_y);
+            bw = pw as f32 + 2.0 * pad;
+            bh = ph as f32 + 2.0 * pad + name_h + caption_h;
+            bubble_x = if me { g.screen_w - margin - bw } else { margin + avatar_w };
+            if let Some((l, c)) = name_inside.take() {
+                texts.push(Text { layout: l, x: bubble_x + pad_x, y: bubble_y + pad_y * 0.6, color: c });
             }
-            texts.push(Text { layout: l, x: mx, y: my, color: meta_color });
+            let radius = (t.radius - 2.0) * s;
+            photo = Some(Photo { image: img, x: bubble_x + pad, y: bubble_y + pad + name_h, w: pw, h: ph, radius });
+            if let Some(l) = body {
+                let ty = bubble_y + pad + name_h + ph as f32 + pad_y;
+                texts.push(Text { layout: l, x: bubble_x + pad_x, y: ty, color: text_color });
+            }
+            if let Some(l) = meta {
+                let (mx, my) = (bubble_x + bw - pad_x - meta_w + 4.0 * s, bubble_y + bh - pad_y - l.height + 2.0 * s);
+                let meta_color =
+                    if caption_h > 0.0 { if me { t.meta_me } else { t.meta_them } } else { Rgba::hex(0xffffff) };
+                if me {
+                    ticks = receipt_ticks(m.receipt, mx + l.width + 3.0 * s, my + 3.5 * s, meta_color, t);
+                }
+                texts.push(Text { layout: l, x: mx, y: my, color: meta_color });
+            }
+            bubble_rect = Some((bubble_x, bubble_y, bw, bh));
+        } else {
+            // iMessage shows the photo bare with rounded corners and the caption under it as an
+            // ordinary text bubble of the sender's side (which carries the group's tail).
+            bw = pw as f32;
+            bubble_x = if me { g.screen_w - margin - bw } else { margin + avatar_w };
+            photo = Some(Photo { image: img, x: bubble_x, y: bubble_y, w: pw, h: ph, radius: t.radius * s });
+            bubble_rect = body.map(|l| {
+                let (cw, ch) = ((l.width + 2.0 * pad_x).max(t.radius * 2.0 * s * 0.9), l.height + 2.0 * pad_y);
+                let cx = if me { g.screen_w - margin - cw } else { margin + avatar_w };
+                let cy = bubble_y + ph as f32 + (t.gap_same * s).round();
+                let tx = if l.rtl { cx + cw - pad_x - l.width } else { cx + pad_x };
+                texts.push(Text { layout: l, x: tx, y: cy + pad_y, color: text_color });
+                content_left = Some(cx.min(bubble_x));
+                (cx, cy, cw, ch)
+            });
+            bh = bubble_rect.map_or(ph as f32, |(_, cy, _, ch)| cy + ch - bubble_y);
         }
     } else if m.kind == MessageKind::VoiceNote {
         bw = (220.0 * s).min(max_bubble);
         bh = 44.0 * s;
         bubble_x = if me { g.screen_w - margin - bw } else { margin + avatar_w };
         voice = Some((bubble_x + pad_x, bubble_y, bw - 2.0 * pad_x, bh, text_color));
+        bubble_rect = Some((bubble_x, bubble_y, bw, bh));
     } else {
         let body = body.unwrap_or_else(|| fonts.layout(" ", body_style, inner_max));
         let name_w = name_inside.as_ref().map_or(0.0, |(l, _)| l.width);
@@ -261,6 +285,7 @@ pub fn measure(
         bw = (content_w + 2.0 * pad_x).max(t.radius * 2.0 * s * 0.9);
         bh = body.height + 2.0 * pad_y + name_h + extra_h;
         bubble_x = if me { g.screen_w - margin - bw } else { margin + avatar_w };
+        bubble_rect = Some((bubble_x, bubble_y, bw, bh));
         if let Some((l, c)) = name_inside.take() {
             texts.push(Text { layout: l, x: bubble_x + pad_x, y: bubble_y + pad_y, color: c });
         }
@@ -305,7 +330,7 @@ pub fn measure(
         .flatten();
     let tail = match t.tail {
         TailAt::FirstTop if first => Some(TailAt::FirstTop),
-        TailAt::LastBottom if m.kind != MessageKind::Image => Some(TailAt::LastBottom),
+        TailAt::LastBottom if bubble_rect.is_some() => Some(TailAt::LastBottom),
         _ => None,
     };
     let reaction_anchor = match t.tail {
@@ -314,8 +339,9 @@ pub fn measure(
     };
     // The block spans the bubble, its tail and avatar; texts stay within those bounds.
     let tail_room = 10.0 * s;
-    let x0 = (if show_avatar { margin } else { bubble_x } - tail_room).max(0.0);
-    let x1 = (bubble_x + bw + tail_room).min(g.screen_w).max(g.screen_w - margin + tail_room.min(margin));
+    let x0 = (if show_avatar { margin } else { content_left.unwrap_or(bubble_x) } - tail_room).max(0.0);
+    let right = bubble_rect.map_or(bubble_x + bw, |(bx, _, w, _)| (bx + w).max(bubble_x + bw));
+    let x1 = (right + tail_room).min(g.screen_w).max(g.screen_w - margin + tail_room.min(margin));
     let shift = |v: &mut f32| *v -= x0;
     for tx in &mut texts {
         shift(&mut tx.x);
@@ -333,7 +359,6 @@ pub fn measure(
     if let Some(tk) = &mut ticks {
         shift(&mut tk.0);
     }
-    let bubble_shown = photo.is_none() || t.inline_time;
     Ok(Block {
         hash: key,
         side,
@@ -341,7 +366,7 @@ pub fn measure(
         height: y.ceil(),
         x0,
         width: (x1 - x0).ceil(),
-        bubble: bubble_shown.then_some((bubble_x - x0, bubble_y, bw, bh)),
+        bubble: bubble_rect.map(|(bx, by, w, h)| (bx - x0, by, w, h)),
         bubble_color,
         bubble_bottom: if me { t.me_bubble_bottom } else { None },
         radius: t.radius * s,

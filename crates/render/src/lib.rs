@@ -19,6 +19,7 @@ mod layout;
 mod paint;
 mod scene;
 mod shapes;
+mod stage;
 mod theme;
 
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chatframe_model::{Micros, Project, Side, Timeline};
+use chatframe_model::{Background, Micros, Project, Side, Timeline};
 pub use error::RenderError;
 pub use scene::Scene;
 pub use tiny_skia::Pixmap;
@@ -65,6 +66,8 @@ pub struct Renderer {
     list: ListMetrics,
     base: Pixmap,
     base_key: Option<u64>,
+    /// What the blurred stage in `base` was made from (see [`Renderer::refresh_stage`]).
+    stage_key: Option<u64>,
     corners: Vec<(i32, i32, Arc<Pixmap>)>,
     header: HeaderInfo,
     top: Arc<Pixmap>,
@@ -108,6 +111,7 @@ impl Renderer {
             list: ListMetrics { typing_h: 0.0, pad: 0.0 },
             base: one(),
             base_key: None,
+            stage_key: None,
             corners: Vec::new(),
             header: chrome::header_info(&project, Vec::new()),
             top: Arc::new(one()),
@@ -157,7 +161,7 @@ impl Renderer {
         let new_base = if self.base_key == Some(base_key) {
             None
         } else {
-            Some(background::base_layer(&project.canvas.background, &theme, &geo, &mut self.images, &base_dir)?)
+            Some(background::base_layer(&project.canvas.background, &theme, &geo, &mut self.images, &base_dir, None)?)
         };
         // Nothing below can fail: commit the new state.
         let avatars = match project.theme.header.avatar.as_ref() {
@@ -179,6 +183,7 @@ impl Renderer {
                 background::corner_masks(&base, &geo).into_iter().map(|(x, y, pm)| (x, y, Arc::new(pm))).collect();
             self.base = base;
             self.base_key = Some(base_key);
+            self.stage_key = None;
         }
         self.blocks.reset(project.messages.len());
         self.list = ListMetrics { typing_h: ((38.0 + theme.gap_other) * geo.s).round(), pad: (8.0 * geo.s).round() };
@@ -194,7 +199,50 @@ impl Renderer {
         self.geo = geo;
         self.project = project;
         self.timeline = timeline;
+        self.refresh_stage();
         Ok(())
+    }
+
+    /// Puts the blurred stage into the base when the project asks for one: made from the chat's
+    /// last frame, so it is redrawn only when an edit changes that frame, never per frame.
+    ///
+    /// The stage samples only the middle of the screen (a portrait screen scaled to cover a
+    /// wider canvas shows at most its middle three quarters), never the rounded corners where
+    /// the previous stage shows through, so it depends on the project alone: an edited renderer
+    /// draws what a new one does.
+    fn refresh_stage(&mut self) {
+        if !(self.geo.framed && matches!(self.project.canvas.background, Background::Blur)) {
+            return;
+        }
+        let t = (self.timeline.duration - 1).max(0);
+        let scene = self.scene(t);
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (self.base_key, scene.key()).hash(&mut h);
+            // Chrome and reactions are not in the blocks' hashes.
+            format!("{:?}", (&self.project.theme, &self.project.participants)).hash(&mut h);
+            for item in &scene.blocks {
+                self.block(item.index).hash.hash(&mut h);
+                format!("{:?}", self.project.messages[item.index].reactions).hash(&mut h);
+            }
+            h.finish()
+        };
+        if self.stage_key == Some(key) {
+            return;
+        }
+        self.render_scene(&scene);
+        let stage = stage::blurred_stage(&self.frame, &self.geo);
+        let bg = &self.project.canvas.background;
+        // A blur background loads no image, so this cannot fail; if it did, the plain base stays.
+        if let Ok(base) =
+            background::base_layer(bg, &self.theme, &self.geo, &mut self.images, &self.base_dir, Some(&stage))
+        {
+            self.corners =
+                background::corner_masks(&base, &self.geo).into_iter().map(|(x, y, pm)| (x, y, Arc::new(pm))).collect();
+            self.base = base;
+            self.stage_key = Some(key);
+        }
+        self.drawn = None;
     }
 
     pub fn project(&self) -> &Project {

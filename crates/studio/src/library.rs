@@ -257,12 +257,38 @@ impl Studio {
     }
 }
 
+/// The library card is 9:14 (cropped to cover). A portrait project is drawn `POSTER_MAX_WIDTH`
+/// wide. A wider canvas (16:9, 1:1: a phone on a stage) is drawn at the size where a 9:14 window
+/// around the phone is `POSTER_MAX_WIDTH` wide, and cropped to that window: scaled down whole,
+/// the phone of a 16:9 poster would be a quarter of the card's width and unreadable.
 fn render_poster(project: Project, base: &Path) -> Result<Vec<u8>, StudioError> {
     let timeline = Timeline::build_with(&project, &MediaLengths::new(base));
-    let mut renderer = Renderer::with_timeline(preview_project(&project, POSTER_MAX_WIDTH), timeline, base)?;
+    let (w, h) = (project.canvas.width, project.canvas.height);
+    let card_h = POSTER_MAX_WIDTH * 14 / 9;
+    let wide = u64::from(w) * 14 > u64::from(h) * 9;
+    let scaled = if wide {
+        let mut p = project.clone();
+        p.canvas.height = card_h;
+        p.canvas.width = ((u64::from(w) * u64::from(card_h) / u64::from(h)) as u32 + 1) & !1;
+        p
+    } else {
+        preview_project(&project, POSTER_MAX_WIDTH)
+    };
+    let mut renderer = Renderer::with_timeline(scaled, timeline, base)?;
     // The last frame: the whole conversation as it ends, the most telling still.
     let t = (renderer.timeline().duration - 1).max(0);
-    renderer.render(t).encode_png().map_err(|e| StudioError::Poster { message: e.to_string() })
+    let frame = renderer.render(t);
+    let poster_error = |message: String| StudioError::Poster { message };
+    let png = if wide {
+        let x = (frame.width() - POSTER_MAX_WIDTH) / 2;
+        let rect = tiny_skia::IntRect::from_xywh(x as i32, 0, POSTER_MAX_WIDTH, card_h)
+            .ok_or_else(|| poster_error(format!("cannot crop {}x{} to the card", frame.width(), frame.height())))?;
+        let card = frame.clone_rect(rect).ok_or_else(|| poster_error("empty poster crop".into()))?;
+        card.encode_png()
+    } else {
+        frame.encode_png()
+    };
+    png.map_err(|e| poster_error(e.to_string()))
 }
 
 fn blank_project() -> Project {

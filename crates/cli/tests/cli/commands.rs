@@ -51,6 +51,21 @@ fn frame_times_in_every_notation_agree() {
 }
 
 #[test]
+fn validate_timeline_prints_the_text_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "e.chatframe.json", |v| {
+        v["messages"][0]["text"] = "Nice ❤\u{fe0f} 👩\u{200d}💻 \"ok\"\nbye".into();
+    });
+    let o = run(&["validate", "--timeline", p.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    // Emoji with their variation selector and joiner as typed; quotes and the newline escaped,
+    // so the entry stays on one line.
+    assert!(out.contains("\"Nice ❤\u{fe0f} 👩\u{200d}💻 \\\"ok\\\"\\nbye\""), "{out}");
+    assert!(!out.contains("\\u{"), "Rust escapes in {out}");
+}
+
+#[test]
 fn validate_new_and_schema() {
     let dir = tempfile::tempdir().unwrap();
     let good = project(dir.path(), "good.chatframe.json", |_| {});

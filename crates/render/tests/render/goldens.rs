@@ -104,3 +104,38 @@ fn goldens_framed_landscape_and_rtl() {
     failures.extend(check("rtl-cjk-scrolled", r.render(t)).err());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn goldens_imessage_photo_captions() {
+    let mut failures = Vec::new();
+    for appearance in [Appearance::Light, Appearance::Dark] {
+        let mut r = Renderer::new(super::captions::captions_chat(appearance), &super::samples_dir()).unwrap();
+        let t = r.timeline().duration - 1;
+        let name = format!("imessage-{}-captions", if appearance == Appearance::Dark { "dark" } else { "light" });
+        failures.extend(check(&name, r.render(t)).err());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn goldens_blurred_stage() {
+    let mut failures = Vec::new();
+    for (platform, appearance, (w, h)) in [
+        (Platform::Imessage, Appearance::Light, (640, 360)),
+        (Platform::Imessage, Appearance::Dark, (640, 360)),
+        (Platform::Whatsapp, Appearance::Light, (480, 480)),
+    ] {
+        let mut p = super::fixture(platform, appearance, false);
+        (p.canvas.width, p.canvas.height) = (w, h);
+        p.canvas.background = chatframe_model::Background::Blur;
+        let mut r = Renderer::new(p, &super::samples_dir()).unwrap();
+        let t = r.timeline().duration - 1;
+        let name = format!(
+            "{}-{}-{w}x{h}-blur-stage",
+            platform.as_str(),
+            if appearance == Appearance::Dark { "dark" } else { "light" }
+        );
+        failures.extend(check(&name, r.render(t)).err());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

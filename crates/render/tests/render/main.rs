@@ -2,8 +2,10 @@
 //! (scrolling, animation, caching keys) and bad media.
 
 mod behaviour;
+mod captions;
 mod damage;
 mod goldens;
+mod stage;
 
 use std::path::PathBuf;
 

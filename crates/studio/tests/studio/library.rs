@@ -112,3 +112,34 @@ fn png_size(png: &[u8]) -> (u32, u32) {
     let be = |i: usize| u32::from_be_bytes(png[i..i + 4].try_into().unwrap());
     (be(16), be(20))
 }
+
+#[test]
+fn a_wide_projects_poster_keeps_the_phone_sharp() {
+    use chatframe_studio::model::{Background, Canvas, Color};
+    let (_dir, mut studio) = temp_studio();
+    let id = create(&mut studio, "Wide", Template::Starter);
+    let mut s = studio.open_project(&id).unwrap();
+    let stage = Color::hex(0xff00ff);
+    let canvas = Canvas { width: 1920, height: 1080, fps: 30, background: Background::Solid { color: stage } };
+    s.apply(EditOp::SetCanvas { canvas }).unwrap();
+    let p = studio.poster(&id).unwrap();
+    let img = tiny_skia::Pixmap::decode_png(&p.png).unwrap();
+    assert!(
+        img.width() <= 270 && img.height() > img.width(),
+        "a card-shaped poster, got {}x{}",
+        img.width(),
+        img.height()
+    );
+    // The phone spans from its bezel's left edge to its right one (the screen shows the project
+    // background too, so count the span, not the pixels).
+    let y = img.height() / 2;
+    let off_stage: Vec<u32> = (0..img.width())
+        .filter(|&x| {
+            let px = img.pixel(x, y).unwrap();
+            (px.red(), px.green(), px.blue()) != (0xff, 0x00, 0xff)
+        })
+        .collect();
+    let phone = off_stage.last().unwrap() - off_stage[0] + 1;
+    // Scaled down whole, a 16:9 poster 270 px wide has a phone of about 70 px.
+    assert!(phone >= 150, "the phone is {phone} px wide in a {} px poster", img.width());
+}

@@ -40,6 +40,8 @@ export type Background = ({
   type: "image";
 } | {
   type: "transparent";
+} | {
+  type: "blur";
 });
 
 export type Canvas = {
