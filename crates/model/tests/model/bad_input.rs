@@ -128,9 +128,8 @@ fn duplicate_ids_are_refused() {
 
 #[test]
 fn every_sample_parses_and_its_media_exists() {
-    let dir = super::samples_dir();
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for entry in [super::samples_dir(), super::bench_dir()].iter().flat_map(|d| std::fs::read_dir(d).unwrap()) {
         let path = entry.unwrap().path();
         if path.to_string_lossy().ends_with(".chatframe.json") {
             let loaded = chatframe_model::load_project(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -138,7 +137,7 @@ fn every_sample_parses_and_its_media_exists() {
             n += 1;
         }
     }
-    assert!(n >= 4, "expected the four samples, found {n}");
+    assert!(n >= 4, "expected the three samples and the bench fixture, found {n}");
 }
 
 #[test]
