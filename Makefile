@@ -10,6 +10,7 @@ BIN := $(CARGO_TARGET_DIR)/debug
 
 # Debian packages the tests and tools need. Fragments in mk/ may add to these lists.
 APT_PACKAGES := ffmpeg espeak-ng pkg-config sox
+APT_PACKAGES += flite
 # Extra suites contributed by mk/*.mk (each a make target).
 TEST_TARGETS :=
 # What must exist before the binaries are built (mk/studio.mk adds the built UI the app embeds).

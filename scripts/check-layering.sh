@@ -18,6 +18,7 @@ check chatframe-model  ''
 check chatframe-render 'chatframe-model'
 check chatframe-audio  'chatframe-model'
 check chatframe-export 'chatframe-(model|render|audio)'
+check chatframe-voice  'chatframe-(model|audio)'
 check chatframe-store  'chatframe-model'
 check chatframe-studio 'chatframe-(model|render|audio|export|store)'
 [ $fail = 0 ] && echo "layering: ok"
