@@ -16,6 +16,7 @@ SERVER_BIN := $(BIN)/chatframe-server
 # targets and variables of this file (deps, build-all, the *_BIN paths, cargo-tool); none uses
 # another fragment's.
 APT_PACKAGES := ffmpeg espeak-ng pkg-config sox
+APT_PACKAGES += flite
 # Extra suites contributed by mk/*.mk (each a make target).
 TEST_TARGETS :=
 # What must exist before the binaries are built (mk/studio.mk adds the built UI the app embeds).

@@ -11,13 +11,15 @@ mod limiter;
 mod mix;
 mod music;
 mod resample;
+mod voice;
 
 pub use builtin::{builtin_sound, builtin_wav};
 pub use decode::{MAX_DECODE_SECONDS, MAX_FILE_BYTES, MediaLengths, Pcm, decode_file, media_duration_ms};
 pub use error::{AudioError, FileProblem};
 pub use limiter::CEILING;
-pub use mix::{MAX_MIX_SECONDS, Mix, frame_at, frames_for, mix};
+pub use mix::{MAX_MIX_SECONDS, Mix, frame_at, frames_for, mix, mix_with_voice};
 pub use music::{DUCK_ATTACK_MS, DUCK_RELEASE_MS};
+pub use voice::{NoVoice, VoiceClips, WithVoice, clip_length_us};
 
 /// The mix's sample rate: the native rate of AAC/Opus in video, so export never resamples.
 pub const SAMPLE_RATE: u32 = 48_000;

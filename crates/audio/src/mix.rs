@@ -10,6 +10,7 @@ use chatframe_model::{CueSound, MessageKind, Micros, Project, Timeline, resolve_
 
 use crate::builtin::{builtin_sound, loops};
 use crate::gain::{DECLICK_FRAMES, finite_gain};
+use crate::voice::{NoVoice, VoiceClips, add_voice};
 use crate::{AudioError, CHANNELS, SAMPLE_RATE, decode_file, limiter, music};
 
 /// Longest mix we render. Memory is 384 KB per second; two hours (~2.8 GB) is far beyond any chat
@@ -118,6 +119,18 @@ fn to_i16(v: f32) -> i16 {
 /// (volume, fades, loop, offset) and ducks under voice notes by `project.audio.ducking`. A
 /// look-ahead limiter keeps the result within ±1.0 (-1 dBFS ceiling) without touching quieter mixes.
 pub fn mix(project: &Project, timeline: &Timeline, base_dir: &Path) -> Result<Mix, AudioError> {
+    mix_with_voice(project, timeline, base_dir, &NoVoice)
+}
+
+/// [`mix`] with voice-over: each of `timeline.voice`'s lines plays its clip from `voice` at its
+/// exact sample, and the music ducks under it by the larger of `audio.voiceOver.ducking` and
+/// `audio.ducking`. `timeline` must come from the same clips ([`crate::WithVoice`]).
+pub fn mix_with_voice(
+    project: &Project,
+    timeline: &Timeline,
+    base_dir: &Path,
+    voice_clips: &dyn VoiceClips,
+) -> Result<Mix, AudioError> {
     if timeline.duration > MAX_MIX_SECONDS * 1_000_000 {
         return Err(AudioError::MixTooLong { seconds: timeline.duration / 1_000_000, limit: MAX_MIX_SECONDS });
     }
@@ -151,8 +164,15 @@ pub fn mix(project: &Project, timeline: &Timeline, base_dir: &Path) -> Result<Mi
             voice.push(played);
         }
     }
+    let lines = add_voice(&mut out.samples, timeline, voice_clips);
+    let mut ducking = project.audio.ducking;
+    if !lines.is_empty() {
+        ducking = ducking.max(project.audio.voice_over.ducking);
+        voice.extend(lines);
+        voice.sort_by_key(|r| r.start);
+    }
     if let Some(m) = &project.audio.music {
-        music::add_music(&mut out.samples, m, &voice, project.audio.ducking, base_dir)?;
+        music::add_music(&mut out.samples, m, &voice, ducking, base_dir)?;
     }
     limiter::limit(&mut out.samples);
     Ok(out)

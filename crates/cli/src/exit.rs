@@ -3,6 +3,7 @@
 use chatframe_export::ExportError;
 use chatframe_model::ModelError;
 use chatframe_render::RenderError;
+use chatframe_voice::VoiceError;
 
 pub const OK: i32 = 0;
 /// Anything else: ffmpeg failed, the disk is full, ...
@@ -13,6 +14,8 @@ pub const USAGE: i32 = 2;
 pub const INVALID_INPUT: i32 = 3;
 /// ffmpeg is missing or too old.
 pub const NO_FFMPEG: i32 = 4;
+/// A speech engine for the voice-over is missing.
+pub const NO_SPEECH_ENGINE: i32 = 5;
 /// Cancelled by Ctrl-C / SIGTERM (the shell convention for SIGINT).
 pub const CANCELLED: i32 = 130;
 
@@ -39,6 +42,14 @@ pub fn code_of(err: &anyhow::Error) -> i32 {
                 _ => FAILURE,
             };
         }
+        if let Some(e) = cause.downcast_ref::<VoiceError>() {
+            return match e.code() {
+                "VOICE_ENGINE_MISSING" => NO_SPEECH_ENGINE,
+                "CANCELLED" => CANCELLED,
+                "VOICE_UNKNOWN" | "VOICE_UNKNOWN_ENGINE" | "VOICE_EMPTY_LINE" => INVALID_INPUT,
+                _ => FAILURE,
+            };
+        }
         if cause.is::<ModelError>() || cause.is::<RenderError>() || cause.is::<InvalidInput>() {
             return INVALID_INPUT;
         }
@@ -56,6 +67,9 @@ pub fn error_code(err: &anyhow::Error) -> &'static str {
             return e.code();
         }
         if let Some(e) = cause.downcast_ref::<RenderError>() {
+            return e.code();
+        }
+        if let Some(e) = cause.downcast_ref::<VoiceError>() {
             return e.code();
         }
         if cause.is::<InvalidInput>() {

@@ -12,6 +12,7 @@ mod render;
 mod serve;
 mod timearg;
 mod validate;
+mod voice;
 
 use clap::{Parser, Subcommand};
 

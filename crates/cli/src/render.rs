@@ -36,6 +36,17 @@ pub struct RenderArgs {
     /// Also write the mixed soundtrack beside the output, as OUT.wav.
     #[arg(long)]
     wav: bool,
+    /// Speak every text message with its sender's voice (the project's `audio.voiceOver` with
+    /// voice-over on); clips come from the voice cache when made before.
+    #[arg(long)]
+    voice_over: bool,
+    /// Where voice clips are cached (default: ~/.cache/chatframe/voice).
+    #[arg(long, value_name = "DIR")]
+    voice_cache: Option<PathBuf>,
+    /// Also write captions beside the output, as OUT.srt and OUT.vtt: one cue per spoken line,
+    /// timed to the audio (one per message without voice-over).
+    #[arg(long)]
+    captions: bool,
     /// Machine-readable output: one JSON line per progress update and a final result line.
     #[arg(long)]
     pub json: bool,
@@ -51,16 +62,33 @@ pub fn run(args: RenderArgs) -> Result<()> {
             ))
         })?,
     };
-    let loaded = crate::project::load(&args.project, args.preset.as_deref(), args.fps)?;
+    let mut loaded = crate::project::load(&args.project, args.preset.as_deref(), args.fps)?;
     let cancel = CancelToken::new();
     let handler_token = cancel.clone();
-    // Ctrl-C (and SIGTERM) only raise the flag; the export loop notices between frames, stops
+    let voice_cancel = chatframe_voice::Cancel::new();
+    let handler_voice = voice_cancel.clone();
+    // Ctrl-C (and SIGTERM) only raise the flags; the export loop notices between frames, stops
     // ffmpeg and deletes its temp file, so nothing half-written is left behind.
-    ctrlc::set_handler(move || handler_token.cancel()).context("cannot install the Ctrl-C handler")?;
+    ctrlc::set_handler(move || {
+        handler_token.cancel();
+        handler_voice.cancel();
+    })
+    .context("cannot install the Ctrl-C handler")?;
 
-    let (mut renderer, audio) = prepare(loaded, format.has_audio() || args.wav)?;
+    if args.voice_over {
+        loaded.project.audio.voice_over.enabled = true;
+    }
+    let voiced = (0..loaded.project.messages.len()).any(|i| loaded.project.is_voiced(i));
+    let track = if voiced {
+        crate::voice::voice_over(&loaded.project, args.voice_cache.clone(), voice_cancel, args.json)?
+    } else {
+        chatframe_voice::VoiceTrack::empty(0)
+    };
+    let with_audio = format.has_audio() || args.wav;
+    let (mut renderer, audio) =
+        chatframe_export::prepare_with_voice(loaded.project, &loaded.base_dir, with_audio, &track)?;
     let mut sinks = vec![];
-    if args.srt {
+    if args.srt && !args.captions {
         sinks.push((Format::Srt, args.out.with_extension("srt")));
     }
     if args.wav {
@@ -81,6 +109,16 @@ pub fn run(args: RenderArgs) -> Result<()> {
         opts.cancel = cancel.clone();
         chatframe_export::export(&mut renderer, &path, opts, &mut |_| {})?;
         side_files.push(path);
+    }
+    if args.captions {
+        let cues = chatframe_export::caption_cues(renderer.project(), renderer.timeline());
+        for (path, text) in [
+            (args.out.with_extension("srt"), chatframe_export::to_srt(&cues)),
+            (args.out.with_extension("vtt"), chatframe_export::to_vtt(&cues)),
+        ] {
+            chatframe_export::AtomicFile::write_all(&path, |w| w.write_all(text.as_bytes()))?;
+            side_files.push(path);
+        }
     }
     report_done(args.json, &summary, &side_files);
     Ok(())
@@ -150,7 +188,7 @@ fn progress_json(p: &Progress) -> serde_json::Value {
     })
 }
 
-fn print_json(v: &serde_json::Value) {
+pub(crate) fn print_json(v: &serde_json::Value) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{v}");
     let _ = out.flush();

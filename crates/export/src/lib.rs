@@ -7,6 +7,7 @@
 //! Depends on `chatframe-model`, `chatframe-render` and `chatframe-audio` only; no GUI, web or
 //! database code.
 
+mod captions;
 mod error;
 mod ffmpeg;
 mod format;
@@ -16,6 +17,7 @@ mod prepare;
 mod srt;
 pub mod yuv;
 
+pub use captions::{Cue, caption_cues, to_srt, to_vtt};
 pub use error::ExportError;
 pub use ffmpeg::{EncodeSpec, Encoder, FFMPEG_ENV, Ffmpeg, Frame, MIN_FFMPEG_MAJOR};
 pub use format::{Format, Preset};
@@ -23,5 +25,5 @@ pub use output::{AtomicFile, Pcm};
 pub use pipeline::{
     CancelToken, ExportOptions, ExportSummary, Progress, encode_frames, export, prerender, temp_wav, to_wire, wire_len,
 };
-pub use prepare::{prepare, timeline};
+pub use prepare::{prepare, prepare_with_voice, timeline, timeline_with_voice};
 pub use srt::srt;

@@ -1,12 +1,18 @@
 //! SRT subtitles: one cue per message, shown from the moment its bubble appears until the next
 //! one does, so captions follow the conversation for viewers watching muted.
 
-use chatframe_model::{MS, MessageKind, Micros, Project, Timeline};
+use chatframe_model::{MessageKind, Micros, Project, Timeline};
+
+use crate::captions::Cue;
 
 pub fn srt(project: &Project, timeline: &Timeline) -> String {
-    let mut out = String::new();
+    crate::captions::to_srt(&message_cues(project, timeline))
+}
+
+/// One cue per message, from its appearance to the next one's.
+pub(crate) fn message_cues(project: &Project, timeline: &Timeline) -> Vec<Cue> {
+    let mut out = Vec::new();
     let end_of_video = frame_end(timeline);
-    let mut n = 0;
     for (i, e) in timeline.entries.iter().enumerate() {
         let m = &project.messages[e.index];
         let sender = m.sender.as_deref().and_then(|s| project.participants.iter().find(|p| p.id == s));
@@ -30,8 +36,7 @@ pub fn srt(project: &Project, timeline: &Timeline) -> String {
         if end <= start {
             continue;
         }
-        n += 1;
-        out.push_str(&format!("{n}\n{} --> {}\n{text}\n\n", stamp(start), stamp(end)));
+        out.push(Cue { start, end, text });
     }
     out
 }
@@ -41,15 +46,14 @@ fn frame_end(timeline: &Timeline) -> Micros {
     timeline.frame_time(timeline.frame_count())
 }
 
-/// `HH:MM:SS,mmm`.
-fn stamp(t: Micros) -> String {
-    let ms = t / MS;
-    format!("{:02}:{:02}:{:02},{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::captions::stamp as stamp_with;
+
+    fn stamp(t: Micros) -> String {
+        stamp_with(t, ',')
+    }
 
     #[test]
     fn one_cue_per_message_in_order() {

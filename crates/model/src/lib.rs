@@ -10,6 +10,7 @@ mod project;
 mod sample;
 mod timeline;
 mod validate;
+mod voice;
 
 pub use color::{Color, ParseColorError};
 pub use error::{ErrorKind, ModelError};
@@ -19,6 +20,7 @@ pub use project::*;
 pub use sample::starter_project;
 pub use timeline::*;
 pub use validate::*;
+pub use voice::{DEFAULT_VOICES, VoiceOver, VoiceSettings};
 
 /// JSON Schema of the project file, generated from the Rust types so it never drifts.
 pub fn json_schema() -> serde_json::Value {

@@ -225,9 +225,11 @@ pub struct Participant {
     /// Name color in group chats; picked from the platform palette when absent.
     #[serde(default)]
     pub color: Option<Color>,
-    /// Voice id for text-to-speech voice-over.
+    /// Voice for voice-over: an id (`"flite:slt"`) or `{id, pitch, rate, volume}`; a default
+    /// voice when absent.
     #[serde(default)]
-    pub voice: Option<String>,
+    #[schemars(with = "Option<crate::voice::VoiceField>")]
+    pub voice: Option<crate::VoiceSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -298,6 +300,12 @@ pub struct Message {
     /// Sound effect played when the message appears (overrides the send/receive sound).
     #[serde(default)]
     pub sound: Option<Sound>,
+    /// What voice-over says instead of `text` (see docs/FORMAT.md for how `text` is read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spoken_text: Option<String>,
+    /// Speak this message (`true`) or not (`false`) whatever `audio.voiceOver.enabled` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_over: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -435,6 +443,8 @@ pub struct AudioSettings {
     /// Play a soft typing sound while the "me" side types.
     #[serde(default)]
     pub typing_sounds: bool,
+    #[serde(default, skip_serializing_if = "crate::VoiceOver::is_default")]
+    pub voice_over: crate::VoiceOver,
 }
 
 fn one() -> f32 {
@@ -450,6 +460,7 @@ impl Default for AudioSettings {
             ducking: 0.0,
             message_sounds: true,
             typing_sounds: false,
+            voice_over: crate::VoiceOver::default(),
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Timeline {
     /// One entry per message, in document order.
     pub entries: Vec<Entry>,
     pub cues: Vec<SoundCue>,
+    /// Spoken voice-over lines, in document order (empty without voice-over).
+    pub voice: Vec<VoiceLine>,
     pub duration: Micros,
     pub fps: u32,
 }
@@ -44,6 +46,23 @@ pub struct Entry {
     pub reactions: Vec<Micros>,
 }
 
+/// A voice-over line: message `index`'s clip plays from `at` (its bubble's appearance) for
+/// `length`, the clip's exact length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiceLine {
+    pub index: usize,
+    pub at: Micros,
+    pub length: Micros,
+    /// Linear gain: `audio.voiceVolume` times the speaker's `voice.volume`.
+    pub gain: f32,
+}
+
+impl VoiceLine {
+    pub fn end(&self) -> Micros {
+        self.at + self.length
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SoundCue {
     pub at: Micros,
@@ -68,9 +87,17 @@ pub fn is_builtin_sound(name: &str) -> bool {
     BUILTIN_SOUNDS.contains(&name)
 }
 
-/// Lengths of media the timeline waits for (voice notes); unknown lengths use the auto hold.
+/// Lengths of media the timeline waits for (voice notes, voice-over clips); unknown lengths use
+/// the auto hold.
 pub trait MediaDurations {
     fn duration_ms(&self, media: &str) -> Option<u32>;
+
+    /// Exact length of message `index`'s voice-over clip, when it has one. A message with a clip
+    /// is spoken: its bubble appears as the line starts and the next message starts after the
+    /// line plus `audio.voiceOver.gapMs`.
+    fn voice_clip_us(&self, _index: usize) -> Option<Micros> {
+        None
+    }
 }
 
 /// No media lengths known.
@@ -96,10 +123,13 @@ impl Timeline {
         let mut cursor = ms(t.start_delay_ms);
         let mut entries = Vec::with_capacity(project.messages.len());
         let mut cues = Vec::new();
+        let mut voice = Vec::new();
         let mut end = cursor;
+        // After a spoken line the voice-over gap is the pause; the usual gap would add to it.
+        let mut after_line = false;
         for (index, m) in project.messages.iter().enumerate() {
             let side = side_of(&m.sender);
-            let default_delay = if index == 0 { 0 } else { t.gap_ms };
+            let default_delay = if index == 0 || after_line { 0 } else { t.gap_ms };
             let start = cursor + ms(m.timing.delay_ms.unwrap_or(default_delay));
             let style = match (m.kind.has_sender(), side) {
                 (true, Some(Side::Them)) if t.typing_indicator => Some(TypingStyle::Indicator),
@@ -123,7 +153,17 @@ impl Timeline {
                 MessageKind::System | MessageKind::Date => t.min_hold_ms,
                 MessageKind::Text => auto_hold_ms(project, &m.text),
             });
-            let hold_end = appear + ms(hold);
+            let clip = media.voice_clip_us(index).filter(|&l| l > 0);
+            let hold_end = match (clip, m.timing.hold_ms) {
+                (Some(len), None) => appear + len + ms(project.audio.voice_over.gap_ms),
+                _ => appear + ms(hold),
+            };
+            after_line = clip.is_some() && m.timing.hold_ms.is_none();
+            if let Some(length) = clip {
+                let speaker = project.voice_of(index).map_or(1.0, |v| v.volume);
+                voice.push(VoiceLine { index, at: appear, length, gain: project.audio.voice_volume * speaker });
+                end = end.max(appear + length);
+            }
             let reactions: Vec<Micros> =
                 m.reactions.iter().map(|r| appear + ms(r.delay_ms.unwrap_or(DEFAULT_REACTION_DELAY_MS))).collect();
 
@@ -173,7 +213,7 @@ impl Timeline {
         }
         cues.sort_by_key(|c| c.at);
         let duration = (end + ms(t.end_hold_ms)).max(SECOND / 10);
-        Timeline { entries, cues, duration, fps: project.canvas.fps }
+        Timeline { entries, cues, voice, duration, fps: project.canvas.fps }
     }
 
     /// Frames in the video: the duration rounded up to whole frames.
@@ -218,6 +258,9 @@ impl Timeline {
             for (r, at) in m.reactions.iter().zip(&e.reactions) {
                 let _ = writeln!(s, "      reaction {} at {}", r.emoji, f(*at));
             }
+        }
+        for v in &self.voice {
+            let _ = writeln!(s, "voice {} for {} (message {})", f(v.at), f(v.length), v.index);
         }
         for c in &self.cues {
             let name = match &c.sound {

@@ -164,6 +164,9 @@ impl Project {
                 bad("audio.music.src".into(), "must name an audio file");
             }
         }
+        for (path, problem) in self.voice_problems() {
+            bad(path, &problem);
+        }
         ModelError::from_list(errs)
     }
 

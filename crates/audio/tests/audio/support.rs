@@ -84,5 +84,5 @@ pub fn cue(at: Micros, sound: CueSound, gain: f32) -> SoundCue {
 
 /// A timeline with only the given cues (entries are not read by the mixer).
 pub fn timeline(cues: Vec<SoundCue>, duration: Micros) -> Timeline {
-    Timeline { entries: Vec::new(), cues, duration, fps: 30 }
+    Timeline { entries: Vec::new(), cues, voice: Vec::new(), duration, fps: 30 }
 }

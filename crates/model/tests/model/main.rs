@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod timeline;
+mod voice;
 
 use std::path::PathBuf;
 

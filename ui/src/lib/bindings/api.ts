@@ -13,6 +13,7 @@ export type AudioSettings = {
   sfxVolume?: number;
   /** Play a soft typing sound while the "me" side types. */
   typingSounds?: boolean;
+  voiceOver?: VoiceOver;
   /** Gain of voice-over and voice notes. */
   voiceVolume?: number;
 };
@@ -248,10 +249,14 @@ export type Message = {
   sender?: string | null;
   /** Sound effect played when the message appears (overrides the send/receive sound). */
   sound?: (Sound | null);
+  /** What voice-over says instead of `text` (see docs/FORMAT.md for how `text` is read). */
+  spokenText?: string | null;
   text?: string;
   /** Clock time shown in the bubble on platforms that show one (WhatsApp); defaults to the status bar time. */
   time?: string | null;
   timing?: TimingOverride;
+  /** Speak this message (`true`) or not (`false`) whatever `audio.voiceOver.enabled` says. */
+  voiceOver?: boolean | null;
 };
 
 export type MessageAt = {
@@ -282,8 +287,8 @@ export type Participant = {
   id: string;
   name: string;
   side: Side;
-  /** Voice id for text-to-speech voice-over. */
-  voice?: string | null;
+  /** Voice for voice-over: an id (`"flite:slt"`) or `{id, pitch, rate, volume}`; a default voice when absent. */
+  voice?: (VoiceField | null);
 };
 
 export type Platform = "imessage" | "whatsapp" | "messenger" | "instagram" | "discord" | "telegram" | "sms" | "snapchat";
@@ -421,5 +426,33 @@ export type TimingOverride = {
   holdMs?: number | null;
   /** How long the sender types (typing indicator / input bar) before it is sent; 0 = none. */
   typingMs?: number | null;
+};
+
+/** What the JSON Schema says `participants[].voice` may be. */
+export type VoiceField = (string | VoiceSettings);
+
+/** The project's voice-over: off by default, so a project without voices renders as before. */
+export type VoiceOver = {
+  /** How far the music drops while a line is spoken (0 = not at all, 1 = silent); the larger of this and `audio.ducking` applies. */
+  ducking?: number;
+  /** Speak every text message (a message's own `voiceOver` wins). */
+  enabled?: boolean;
+  /** Pause after a spoken line ends before the next message starts. */
+  gapMs?: number;
+};
+
+/** A participant's voice: which one and how it is spoken.
+ * 
+ * In a file this is either the voice id alone (`"voice": "flite:slt"`, the form format v1 has
+ * always accepted) or an object with settings. It is always written as the object. */
+export type VoiceSettings = {
+  /** `engine:voice`: `espeak-ng:<language>[+variant]` (`espeak-ng --voices`), `flite:<name>` (`flite -lv`), and later `cloud:<id>` for the account's cloud and cloned voices. */
+  id: string;
+  /** Pitch as a multiple of the voice's own (0.5–2.0). */
+  pitch?: number;
+  /** Speaking rate as a multiple of the voice's own (0.5–2.0). */
+  rate?: number;
+  /** Linear gain of this voice in the mix (0–4), applied on top of `audio.voiceVolume`. */
+  volume?: number;
 };
 

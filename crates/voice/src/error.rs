@@ -1,0 +1,59 @@
+use std::path::PathBuf;
+
+/// Why a line could not be voiced. Each carries the engine or the message it is about, so the
+/// studio can say what to install or which line to fix; `code()` is stable for the UI.
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    #[error("the {engine} speech engine is not installed (install it with `{install}`)")]
+    EngineMissing { engine: String, install: String },
+    #[error("no speech engine {engine:?} (known: {known})")]
+    UnknownEngine { engine: String, known: String },
+    #[error("{engine} has no voice {voice:?} (list them with `{list}`)")]
+    UnknownVoice { engine: String, voice: String, list: String },
+    #[error("{engine} failed: {message}")]
+    EngineFailed { engine: String, message: String },
+    #[error("{engine} produced no audible speech")]
+    Silent { engine: String },
+    #[error("{json_path}: cannot speak this line ({text:?}): {source}")]
+    Line {
+        json_path: String,
+        text: String,
+        #[source]
+        source: Box<VoiceError>,
+    },
+    #[error("{json_path}: voice-over is on for this message but it has nothing to say")]
+    EmptyLine { json_path: String },
+    #[error("{}: {message}", path.display())]
+    Cache { path: PathBuf, message: String },
+    #[error("voice-over generation was cancelled")]
+    Cancelled,
+}
+
+impl VoiceError {
+    /// A stable code the UI and scripts can branch on; a line's error has its cause's code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VoiceError::EngineMissing { .. } => "VOICE_ENGINE_MISSING",
+            VoiceError::UnknownEngine { .. } => "VOICE_UNKNOWN_ENGINE",
+            VoiceError::UnknownVoice { .. } => "VOICE_UNKNOWN",
+            VoiceError::EngineFailed { .. } => "VOICE_ENGINE_FAILED",
+            VoiceError::Silent { .. } => "VOICE_SILENT",
+            VoiceError::Line { source, .. } => source.code(),
+            VoiceError::EmptyLine { .. } => "VOICE_EMPTY_LINE",
+            VoiceError::Cache { .. } => "VOICE_CACHE_FAILED",
+            VoiceError::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// The JSON path of the message this error is about, when it is about one.
+    pub fn json_path(&self) -> Option<&str> {
+        match self {
+            VoiceError::Line { json_path, .. } | VoiceError::EmptyLine { json_path } => Some(json_path),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn failed(engine: &str, message: impl Into<String>) -> Self {
+        VoiceError::EngineFailed { engine: engine.into(), message: message.into() }
+    }
+}
