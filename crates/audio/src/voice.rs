@@ -8,7 +8,8 @@ use std::ops::Range;
 use chatframe_model::{MediaDurations, Micros, Timeline};
 
 use crate::SAMPLE_RATE;
-use crate::mix::{finite_gain, frame_at};
+use crate::gain::finite_gain;
+use crate::mix::frame_at;
 
 /// Where the mix finds voice-over clips. Implemented by `chatframe-voice` (clips synthesised or
 /// read from its cache); any other source of spoken lines (a recorded take, a cloud voice) only
