@@ -151,6 +151,10 @@ pub fn build_state(config: Config, engines: Engines) -> Result<Shared, ServerErr
     }))
 }
 
+/// How long [`RunningServer::stop`] waits for open connections: long enough for any request
+/// this API serves (uploads stream in well under it), short of a supervisor's kill timeout.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// A server listening on a socket, with its workers running.
 pub struct RunningServer {
     pub addr: SocketAddr,
@@ -164,11 +168,20 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
+    /// Stops accepting connections and lets requests in flight finish, for at most
+    /// [`SHUTDOWN_GRACE`]: a client holding an idle connection open must not keep a stopping
+    /// server (a deploy, a SIGTERM from the supervisor) alive indefinitely.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let _ = (&mut self.task).await;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task).await.is_err() {
+            tracing::warn!(
+                grace_s = SHUTDOWN_GRACE.as_secs(),
+                "connections still open after the grace period: closing them"
+            );
+            self.task.abort();
+        }
     }
 }
 
