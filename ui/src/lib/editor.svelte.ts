@@ -314,16 +314,24 @@ export class EditorStore {
     this.sender = ps[(i + 1) % ps.length].id;
   }
 
+  /** Shows `messageId` settled, unless the play head moved while the backend answered: a late
+   * answer must not drag the play head back from where the user has since scrubbed to. */
   async seekTo(messageId: string) {
+    const moves = this.headMoves;
     try {
-      this.seek(await this.backend.seekToMessage(this.id, messageId));
+      const at = await this.backend.seekToMessage(this.id, messageId);
+      if (this.headMoves === moves) this.seek(at);
     } catch (e) {
       notifyError(e);
     }
   }
 
+  /** Counts the play head's moves (see `seekTo`). */
+  private headMoves = 0;
+
   /** Moves the play head; while playing, the sound jumps there too. */
   seek(timeUs: number) {
+    this.headMoves++;
     this.time = clamp(Math.round(timeUs), 0, this.duration);
     if (this.playing) this.backend.seekPlayback(this.id, this.time).catch(notifyError);
   }
