@@ -107,7 +107,7 @@ try {
   const photoRow = await exec(
     `return [...document.querySelectorAll('[data-testid=message]')].map((m) => m.textContent).find((t) => t.includes('sunset from the pier'))`,
   );
-  assert(/photo/.test(photoRow ?? ''), `a photo row with its caption: ${photoRow}`);
+  assert(/photo/i.test(photoRow ?? ''), `a photo row with its caption: ${photoRow}`);
 
   await exec(`document.querySelectorAll('[data-testid=participant]')[1].click()`);
   await until('participant editor', async () => (await count('[data-testid=avatar-file]')) === 1);
