@@ -1,9 +1,8 @@
 // Studio benchmarks in Chromium over `chatframe-api` (the HTTP + WebSocket backend): edit → new
 // preview frame on screen, scrubbing rate at the 540×960 preview, and opening the 5,000-message
 // project (through the API alone, and click → first frame in the UI). Prints Markdown rows.
-import { chromium } from 'playwright-core';
 import { rmSync } from 'node:fs';
-import { assert, startApi, until } from './harness.mjs';
+import { assert, launchChromium, startApi, until } from './harness.mjs';
 import { FRAMES, INSTRUMENT, OPEN_TO_FIRST_FRAME, RESET, SAMPLE, SCRUB, STRESS, median, ms, p90, samplesWithStress } from './bench-lib.mjs';
 
 const bin = process.env.CHATFRAME_API_BIN;
@@ -11,10 +10,7 @@ assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
 const samples = samplesWithStress();
 process.env.CHATFRAME_SAMPLES = samples;
 const api = await startApi(bin, { ui: 'dist' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const call = async (method, path, body) => {
   const res = await fetch(`${api.url}api${path}`, {
     method,

@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as fontkit from 'fontkit';
-import { chromium } from 'playwright-core';
-import { assert, startApi, until } from './harness.mjs';
+import { assert, launchChromium, startApi, until } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fontsCss = resolve(here, '../../src/fonts/fonts.css');
@@ -131,10 +130,7 @@ async function checkOnce(page, cdp, screen) {
 const bin = process.env.CHATFRAME_API_BIN;
 assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
 const api = await startApi(bin, { ui: 'dist' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -1,10 +1,11 @@
 // Shared helpers for the end-to-end suites: a throwaway library served by `chatframe-api`,
 // assertions, ffprobe.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
 
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
@@ -199,3 +200,35 @@ export const chord = (mods, key) => [
   { type: 'keyUp', value: key },
   ...[...mods].reverse().map((m) => ({ type: 'keyUp', value: m })),
 ];
+
+/** Debian's Chromium, headless, for the suites that drive the UI in a browser (playwright-core
+ * never downloads a browser of its own). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A screenshot function for a WebDriver session: `shot(name)` saves the window as `dir/name`
+ * (nothing when `dir` is unset). WebKitWebDriver's snapshot sometimes hangs; then the X screen
+ * of `display` is grabbed instead.
+ */
+export function screenshotter(screenshot, dir, display, settleMs = 0) {
+  return async (name) => {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
+    try {
+      const png = await Promise.race([
+        screenshot(),
+        new Promise((_, fail) => setTimeout(() => fail(new Error('screenshot timeout')), 20000)),
+      ]);
+      writeFileSync(join(dir, name), Buffer.from(png, 'base64'));
+    } catch {
+      execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'x11grab', '-video_size', '1280x800', '-i', display,
+        '-frames:v', '1', join(dir, name)]);
+    }
+  };
+}

@@ -4,16 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CANVAS_HASH, assert, probe, startApi, tempDir, until } from './harness.mjs';
+import { CANVAS_HASH, assert, launchChromium, probe, startApi, tempDir, until } from './harness.mjs';
 
 const bin = process.env.CHATFRAME_API_BIN;
 assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
 const api = await startApi(bin, { ui: 'dist' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });

@@ -5,16 +5,12 @@
 // undo says what it undid, New project cannot create twice, a drag from a timeline marker
 // scrubs, and an opened project shows its first message.
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
-import { assert, startApi, until } from './harness.mjs';
+import { assert, launchChromium, startApi, until } from './harness.mjs';
 
 const bin = process.env.CHATFRAME_API_BIN;
 assert(bin, 'CHATFRAME_API_BIN must point at the chatframe-api binary');
 const api = await startApi(bin, { ui: 'dist' });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const projects = async () =>
   (await fetch(`${api.url}api/projects`, { headers: { Authorization: `Bearer ${api.token}` } })).json();
 let failed = false;

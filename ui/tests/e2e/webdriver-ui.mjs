@@ -3,10 +3,9 @@
 // opening the app's context menu (and its Duplicate working), Enter alone alternating a
 // two-person chat, the Save-as menu closing on Esc, and Ctrl+Q quitting the app. With
 // CHATFRAME_SCREENSHOTS set it saves each screen there.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { KEY, MESSAGE_COUNT, assert, chord, startAppDriver, tempDir, until } from './harness.mjs';
+import { KEY, MESSAGE_COUNT, assert, chord, startAppDriver, tempDir, until, screenshotter } from './harness.mjs';
 
 const app = process.env.CHATFRAME_APP_BIN;
 assert(app, 'CHATFRAME_APP_BIN must point at the built app');
@@ -27,21 +26,7 @@ try {
     env: { CHATFRAME_LIBRARY: library, CHATFRAME_EXPORT_DIR: join(dir, 'exports') },
   });
   const { exec, count, click, type, keys, actions, screenshot } = await driver.session();
-  const shot = async (name) => {
-    if (!shots) return;
-    mkdirSync(shots, { recursive: true });
-    await new Promise((r) => setTimeout(r, 400));
-    try {
-      const png = await Promise.race([
-        screenshot(),
-        new Promise((_, fail) => setTimeout(() => fail(new Error('screenshot timeout')), 20000)),
-      ]);
-      writeFileSync(join(shots, name), Buffer.from(png, 'base64'));
-    } catch {
-      execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'x11grab', '-video_size', '1280x800', '-i', display,
-        '-frames:v', '1', join(shots, name)]);
-    }
-  };
+  const shot = screenshotter(screenshot, shots, display, 400);
   /** A real right-click (pointer button 2) at the middle of the first element matching `css`. */
   const rightClick = async (css) => {
     const [x, y] = await exec(

@@ -5,9 +5,9 @@
 // the user's choosing. With CHATFRAME_SCREENSHOTS set it also saves the library, editor and
 // export dialog screenshots there.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CANVAS_HASH, KEY, assert, chord, probe, startAppDriver, tempDir, until } from './harness.mjs';
+import { CANVAS_HASH, KEY, assert, chord, probe, startAppDriver, tempDir, until, screenshotter } from './harness.mjs';
 
 const app = process.env.CHATFRAME_APP_BIN;
 assert(app, 'CHATFRAME_APP_BIN must point at the built app');
@@ -27,21 +27,7 @@ try {
     env: { CHATFRAME_LIBRARY: join(dir, 'library.sqlite'), CHATFRAME_EXPORT_DIR: join(dir, 'exports') },
   });
   const { exec, count, click, type, clear, pick, keys, screenshot } = await driver.session();
-  const shot = async (name) => {
-    if (!shots) return;
-    mkdirSync(shots, { recursive: true });
-    try {
-      const png = await Promise.race([
-        screenshot(),
-        new Promise((_, fail) => setTimeout(() => fail(new Error('screenshot timeout')), 20000)),
-      ]);
-      writeFileSync(join(shots, name), Buffer.from(png, 'base64'));
-    } catch {
-      // WebKitWebDriver's snapshot sometimes hangs; grab the X screen instead.
-      execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'x11grab', '-video_size', '1280x800', '-i', display,
-        '-frames:v', '1', join(shots, name)]);
-    }
-  };
+  const shot = screenshotter(screenshot, shots, display);
 
   // A sample first, so the library has a poster to show.
   await until('library', async () => (await count('[data-testid=new-menu]')) === 1, 20000);
