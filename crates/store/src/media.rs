@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Store, StoreError, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MediaInfo {
     pub hash: String,

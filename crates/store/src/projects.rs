@@ -9,6 +9,7 @@ use crate::{JOURNAL_LIMIT, Store, StoreError, now_ms};
 /// What the library grid shows without opening the document; computed by the caller (the studio
 /// knows the document's meaning) and written with every document change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectMeta {
     pub name: String,
@@ -28,6 +29,7 @@ pub struct NewProject<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectSummary {
     pub id: String,

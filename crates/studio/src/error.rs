@@ -119,6 +119,7 @@ impl StudioError {
 
 /// The error as the UI receives it: `{"code": "INVALID_EDIT", "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorPayload {
     pub code: String,

@@ -18,6 +18,7 @@ pub const POSTER_MAX_WIDTH: u32 = 270;
 
 /// What a new project starts from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Template {
     /// Two participants, no messages.
@@ -29,6 +30,7 @@ pub enum Template {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateProject {
     /// Defaults to the template's name ("Untitled" for a blank project).

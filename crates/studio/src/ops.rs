@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// One edit. Serialized as `{"op": "addMessage", ...}` with camelCase fields, the same shape
 /// the TypeScript bindings and the journal use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum EditOp {
     SetName {
@@ -108,6 +109,7 @@ pub enum EditOp {
 
 /// A message as it is after an edit, with its position, so a list view can patch one row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageAt {
     pub index: usize,
@@ -119,6 +121,7 @@ pub struct MessageAt {
 
 /// What an edit (or undo/redo) changed, so the UI updates only what it must.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Changes {
     /// Messages added or modified, with their current content.

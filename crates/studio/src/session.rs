@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 /// The answer to an edit, an undo or a redo. Returned only after the change is durable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EditResult {
     /// The project's revision after the change (every acknowledged change bumps it by one).
@@ -29,6 +30,7 @@ pub struct EditResult {
 
 /// Where a message sits on the timeline: one marker per message in the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Marker {
     pub id: String,
@@ -41,6 +43,7 @@ pub struct Marker {
 
 /// Everything the editor needs to draw itself when it opens a project.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionState {
     pub id: String,

@@ -61,6 +61,7 @@ impl Soundtrack {
 
 /// What the transport is doing, as the UI polls it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlaybackState {
     /// The project whose soundtrack is loaded (`None`: nothing is).

@@ -64,13 +64,17 @@ export type Catalog = {
   samples: Sample[];
 };
 
+/** What an edit (or undo/redo) changed, so the UI updates only what it must. */
 export type Changes = {
   audio: boolean;
   canvas: boolean;
+  /** Messages added or modified, with their current content. */
   messages: MessageAt[];
   name: boolean;
+  /** Message order or count changed: indexes of other messages may have shifted. */
   order: boolean;
   participants: boolean;
+  /** Ids of messages that no longer exist. */
   removedMessages: string[];
   theme: boolean;
   timing: boolean;
@@ -80,10 +84,13 @@ export type Changes = {
 export type Color = string;
 
 export type CreateProject = {
+  /** Defaults to the template's name ("Untitled" for a blank project). */
   name?: string | null;
   template: Template;
 };
 
+/** One edit. Serialized as `{"op": "addMessage", ...}` with camelCase fields, the same shape
+ * the TypeScript bindings and the journal use. */
 export type EditOp = ({
   name: string;
   op: "setName";
@@ -165,14 +172,18 @@ export type EditOp = ({
   ops: EditOp[];
 });
 
+/** The answer to an edit, an undo or a redo. Returned only after the change is durable. */
 export type EditResult = {
   canRedo: boolean;
   canUndo: boolean;
   changes: Changes;
+  /** Video length after the change, in microseconds. */
   durationUs: number;
+  /** The project's revision after the change (every acknowledged change bumps it by one). */
   revision: number;
 };
 
+/** The error as the UI receives it: `{"code": "INVALID_EDIT", "message": "..."}`. */
 export type ErrorPayload = {
   code: string;
   message: string;
@@ -222,17 +233,23 @@ export type Header = {
   title?: string | null;
 };
 
+/** Where a message sits on the timeline: one marker per message in the UI. */
 export type Marker = {
+  /** When the bubble is sent. */
   appearUs: number;
   id: string;
   index: number;
+  /** When its typing starts (or it appears, when nobody types it). */
   startUs: number;
 };
 
 export type MediaInfo = {
+  /** Lower-case extension without the dot (`png`, `jpg`, `mp3`); the renderer and decoders pick formats by it. */
   ext: string;
   hash: string;
+  /** The file name it was added under, for display. */
   name?: string | null;
+  /** Path relative to the library folder, as written into documents (`media/<hash>.<ext>`). */
   relPath: string;
   size: number;
 };
@@ -259,9 +276,11 @@ export type Message = {
   voiceOver?: boolean | null;
 };
 
+/** A message as it is after an edit, with its position, so a list view can patch one row. */
 export type MessageAt = {
   index: number;
   message: Message;
+  /** When the message is on screen with its entrance settled (what `seek_to_message` gives), so an editor can show the edit without asking again. */
   seekUs: number;
 };
 
@@ -293,18 +312,19 @@ export type Participant = {
 
 export type Platform = "imessage" | "whatsapp" | "messenger" | "instagram" | "discord" | "telegram" | "sms" | "snapchat";
 
-/** What the transport is doing; the preview draws the frame at `positionUs`. */
+/** What the transport is doing, as the UI polls it. */
 export type PlaybackState = {
   durationUs: number;
   playing: boolean;
-  /** The audio device's position (the monotonic clock when silent), in microseconds. */
+  /** Where the picture should be: the audio device's position (or the monotonic clock when silent), in microseconds. */
   positionUs: number;
-  /** The project whose soundtrack is loaded (null: nothing is). */
+  /** The project whose soundtrack is loaded (`None`: nothing is). */
   project?: string | null;
   /** The document revision the soundtrack was mixed from. */
   revision: number;
-  /** True when no sound comes out (no audio device, or sound turned off). */
+  /** True when no sound is coming out (no device, or sound turned off). */
   silent: boolean;
+  /** Why it is silent, for a tooltip. */
   silentReason?: string | null;
 };
 
@@ -322,15 +342,20 @@ export type Project = {
   timing?: TimingDefaults;
 };
 
+/** What the library grid shows without opening the document; computed by the caller (the studio
+ * knows the document's meaning) and written with every document change. */
 export type ProjectSummary = {
   appearance: string;
   createdAt: number;
+  /** Video length in microseconds. */
   durationUs: number;
   id: string;
   messageCount: number;
   name: string;
   platform: string;
+  /** Revision the stored poster shows; stale when it differs from `revision`. */
   posterRevision?: number | null;
+  /** Bumped by every committed change (edit, undo, redo, rename). */
   revision: number;
   trashedAt?: number | null;
   updatedAt: number;
@@ -352,11 +377,13 @@ export type Sample = {
   name: string;
 };
 
+/** Everything the editor needs to draw itself when it opens a project. */
 export type SessionState = {
   canRedo: boolean;
   canUndo: boolean;
   durationUs: number;
   id: string;
+  /** One per message; empty when the caller asked to fetch them separately (the editor does, after its first frame: on a 5,000-message chat they are a quarter of the state's bytes). */
   markers: Marker[];
   project: Project;
   revision: number;
@@ -381,6 +408,7 @@ export type StatusBar = {
   time?: string;
 };
 
+/** What a new project starts from. */
 export type Template = ({
   kind: "blank";
 } | {
