@@ -322,22 +322,14 @@ impl App {
     /// the `relPath` to put into the document. A webview cannot hand over a file path, so the
     /// bytes travel instead and take a short detour through a temp file the store copies from.
     pub fn add_media(&self, name: &str, bytes: &[u8]) -> ApiResult<MediaInfo> {
-        let (dir, path) = upload_path(name, "upload.png")?;
-        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", format!("{e}: {}", path.display()));
-        let result = std::fs::write(&path, bytes).map_err(io).and_then(|_| Ok(lock(&self.studio).add_media(&path)?));
-        let _ = std::fs::remove_dir_all(&dir);
-        result
+        through_file(name, "upload.png", bytes, |path| Ok(lock(&self.studio).add_media(path)?))
     }
 
     /// Imports a `.chatframe.json` file or a `.chatframe` bundle from its bytes (a webview hands
     /// over bytes, not paths). Everything is validated before anything is written: a broken file
     /// fails with the model's JSON path and leaves the library as it was.
     pub fn import_bytes(&self, name: &str, bytes: &[u8]) -> ApiResult<ProjectSummary> {
-        let (dir, path) = upload_path(name, "import.chatframe.json")?;
-        let io = |e: std::io::Error| ApiError::new(500, "IO_ERROR", e.to_string());
-        let result = std::fs::write(&path, bytes).map_err(io).and_then(|_| Ok(lock(&self.studio).import(&path)?));
-        let _ = std::fs::remove_dir_all(&dir);
-        result
+        through_file(name, "import.chatframe.json", bytes, |path| Ok(lock(&self.studio).import(path)?))
     }
 
     /// Writes the project to `path`: a bundle with its media when the name ends in `.chatframe`,
@@ -363,6 +355,17 @@ impl App {
     pub fn reveal_export(&self, job: &str) -> ApiResult<()> {
         Ok(chatframe_studio::reveal(&self.exports.path_of(job)?)?)
     }
+}
+
+/// Hands `bytes` to `f` as a file named after `name` in a fresh private temp folder (the studio
+/// copies from paths), and removes the folder afterwards, whatever `f` answered.
+fn through_file<T>(name: &str, fallback: &str, bytes: &[u8], f: impl FnOnce(&Path) -> ApiResult<T>) -> ApiResult<T> {
+    let (dir, path) = upload_path(name, fallback)?;
+    let result = std::fs::write(&path, bytes)
+        .map_err(|e| ApiError::new(500, "IO_ERROR", format!("{e}: {}", path.display())))
+        .and_then(|_| f(&path));
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// A fresh private temp folder and a path in it named after `name` (made safe), for bytes that

@@ -4,6 +4,7 @@
 //! Everything is offline and deterministic: the same project gives the same samples every run.
 
 mod builtin;
+mod cancel;
 mod decode;
 mod error;
 mod gain;
@@ -14,6 +15,7 @@ mod resample;
 mod voice;
 
 pub use builtin::{builtin_sound, builtin_wav};
+pub use cancel::CancelToken;
 pub use decode::{MAX_DECODE_SECONDS, MAX_FILE_BYTES, MediaLengths, Pcm, decode_file, media_duration_ms};
 pub use error::{AudioError, FileProblem};
 pub use limiter::CEILING;

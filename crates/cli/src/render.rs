@@ -65,13 +65,10 @@ pub fn run(args: RenderArgs) -> Result<()> {
     let mut loaded = crate::project::load(&args.project, args.preset.as_deref(), args.fps)?;
     let cancel = CancelToken::new();
     let handler_token = cancel.clone();
-    let voice_cancel = chatframe_voice::Cancel::new();
-    let handler_voice = voice_cancel.clone();
     // Ctrl-C (and SIGTERM) only raise the flags; the export loop notices between frames, stops
     // ffmpeg and deletes its temp file, so nothing half-written is left behind.
     ctrlc::set_handler(move || {
         handler_token.cancel();
-        handler_voice.cancel();
     })
     .context("cannot install the Ctrl-C handler")?;
 
@@ -80,7 +77,7 @@ pub fn run(args: RenderArgs) -> Result<()> {
     }
     let voiced = (0..loaded.project.messages.len()).any(|i| loaded.project.is_voiced(i));
     let track = if voiced {
-        crate::voice::voice_over(&loaded.project, args.voice_cache.clone(), voice_cancel, args.json)?
+        crate::voice::voice_over(&loaded.project, args.voice_cache.clone(), cancel.clone(), args.json)?
     } else {
         chatframe_voice::VoiceTrack::empty(0)
     };

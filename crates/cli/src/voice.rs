@@ -6,12 +6,17 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use chatframe_model::Project;
-use chatframe_voice::{Cancel, ClipCache, Engines, GenerateOptions, LineProgress, VoiceTrack, generate};
+use chatframe_voice::{CancelToken, ClipCache, Engines, GenerateOptions, LineProgress, VoiceTrack, generate};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Voices `project`'s spoken lines; clips come from `cache_dir` (default: the user cache) when
 /// they were made before.
-pub fn voice_over(project: &Project, cache_dir: Option<PathBuf>, cancel: Cancel, json: bool) -> Result<VoiceTrack> {
+pub fn voice_over(
+    project: &Project,
+    cache_dir: Option<PathBuf>,
+    cancel: CancelToken,
+    json: bool,
+) -> Result<VoiceTrack> {
     let dir = match cache_dir.or_else(ClipCache::default_dir) {
         Some(d) => d,
         None => anyhow::bail!("no cache directory for voice clips (HOME is not set); pass --voice-cache DIR"),

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chatframe_model::Micros;
@@ -15,23 +14,9 @@ use crate::output::{AtomicDir, AtomicFile, Pcm};
 use crate::{ExportError, Format, yuv};
 
 /// Cancels a running export from another thread (a Ctrl-C handler, the studio's cancel button).
-/// Checked between frames; the encoder is killed and the temp output removed.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+/// Checked between frames; the encoder is killed and the temp output removed. The same token
+/// stops voice-over synthesis (`chatframe-voice`), so one flag cancels the whole render.
+pub use chatframe_audio::CancelToken;
 
 /// How far an export is. Sent after every frame; consumers throttle as they like.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,31 +2,15 @@
 //! parallel on all cores, with progress per line and cancel between lines. Each clip is stored as
 //! soon as it is made, so a cancelled or failed run keeps everything it already generated.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use chatframe_audio::CancelToken;
 use chatframe_model::{MessageKind, Project};
 
 use crate::cache::ClipRequest;
 use crate::{ClipCache, Engines, Prosody, VoiceError, VoiceTrack, spoken_text_of};
-
-/// Stops a generation from another thread (the studio's cancel button, Ctrl-C); checked before
-/// each line, so at most the lines already being spoken finish.
-#[derive(Debug, Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
-
-impl Cancel {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// One finished line, reported as it finishes.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +26,8 @@ pub struct LineProgress {
 }
 
 pub struct GenerateOptions<'a> {
-    pub cancel: Cancel,
+    /// Checked before each line, so at most the lines already being spoken finish.
+    pub cancel: CancelToken,
     /// Synthesis threads; 0 = one per core.
     pub threads: usize,
     pub progress: Option<&'a (dyn Fn(&LineProgress) + Sync)>,
@@ -50,7 +35,7 @@ pub struct GenerateOptions<'a> {
 
 impl Default for GenerateOptions<'_> {
     fn default() -> Self {
-        GenerateOptions { cancel: Cancel::new(), threads: 0, progress: None }
+        GenerateOptions { cancel: CancelToken::new(), threads: 0, progress: None }
     }
 }
 

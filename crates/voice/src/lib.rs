@@ -25,10 +25,11 @@ mod spoken;
 mod track;
 
 pub use cache::{ClipCache, ClipRequest};
+pub use chatframe_audio::CancelToken;
 pub use engine::{Clip, Engines, Prosody, VoiceEngine, VoiceInfo};
 pub use error::VoiceError;
 pub use espeak::Espeak;
 pub use flite::Flite;
-pub use generate::{Cancel, GenerateOptions, LineProgress, generate};
+pub use generate::{GenerateOptions, LineProgress, generate};
 pub use spoken::{spoken_text, spoken_text_of};
 pub use track::{LineReport, VoiceTrack};

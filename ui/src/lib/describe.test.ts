@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Changes, Message } from './bindings/api';
+import type { Message } from './bindings/api';
 import { describeChange, quote, undoNotice } from './describe';
+import { msg, none } from './fixtures.test-helpers';
 
-const msg = (id: string, text = id, extra: Partial<Message> = {}): Message => ({ id, text, ...extra }) as Message;
-const none: Changes = {
-  messages: [],
-  removedMessages: [],
-  order: false,
-  participants: false,
-  theme: false,
-  canvas: false,
-  timing: false,
-  audio: false,
-  name: false,
-};
 const list = [msg('a', 'hey'), msg('b', 'what’s up'), msg('c', 'ok')];
 
 describe('undoNotice', () => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Changes, Message } from './bindings/api';
 import { added, patchMessages, touchesMoreThanMessages } from './patch';
+import { msg, none } from './fixtures.test-helpers';
 
-const msg = (id: string, text = id): Message => ({ id, text }) as Message;
-const none: Changes = {
-  messages: [],
-  removedMessages: [],
-  order: false,
-  participants: false,
-  theme: false,
-  canvas: false,
-  timing: false,
-  audio: false,
-  name: false,
-};
 const ids = (ms: Message[] | null) => ms?.map((m) => m.id).join(',');
 
 describe('patchMessages', () => {

@@ -2,7 +2,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chatframe_audio::VoiceClips;
-use chatframe_voice::{Cancel, ClipCache, Engines, GenerateOptions, LineProgress, generate};
+use chatframe_voice::{CancelToken, ClipCache, Engines, GenerateOptions, LineProgress, generate};
 
 use crate::support::{files_in, voice, voiced_project};
 
@@ -73,7 +73,7 @@ fn a_cold_cache_reports_each_line_and_uses_several_threads() {
 fn cancelling_keeps_the_lines_already_spoken() {
     let dir = tempfile::tempdir().unwrap();
     let p = voiced_project(&LINES);
-    let cancel = Cancel::new();
+    let cancel = CancelToken::new();
     let spoken = AtomicUsize::new(0);
     let progress = |_: &LineProgress| {
         spoken.fetch_add(1, Ordering::SeqCst);
