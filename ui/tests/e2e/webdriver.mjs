@@ -120,8 +120,13 @@ try {
   await type('[data-testid=export-name]', 'Snow day final');
   await click('[data-testid=export-start]');
   const placed = join(chosen, 'Snow day final.mp4');
+  // The queue also lists the first export, already done: follow this job by its path, or the
+  // wait ends at once on a machine slow enough that the new job is not listed yet.
   await until('placed export done', async () => {
-    const st = await exec(`return document.querySelector('[data-testid=export-job]').dataset.state`);
+    const st = await exec(
+      `return [...document.querySelectorAll('[data-testid=export-job]')].find((j) => j.dataset.path === arguments[0])?.dataset.state ?? 'not listed'`,
+      [placed],
+    );
     assert(st !== 'failed' && st !== 'cancelled', `export ${st}`);
     return st === 'done';
   }, 240000);
