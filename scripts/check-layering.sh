@@ -25,7 +25,7 @@ check chatframe-audio    'chatframe-model'                       "$gui|$web|$db|
 check chatframe-export   'chatframe-(model|render|audio)'        "$gui|$web|$db|$sound"
 check chatframe-voice    'chatframe-(model|audio)'               "$gui|$web|$db|$sound"
 check chatframe-store    'chatframe-model'                       "$gui|$web|tiny-skia|cosmic-text|$sound"
-check chatframe-studio   'chatframe-(model|render|audio|export|store)' "$gui|$web|$sound"
+check chatframe-studio   'chatframe-(model|render|audio|export|store|voice)' "$gui|$web|$sound"
 check chatframe-server   'chatframe-(model|render|audio|export)' "$gui|$sound"
 check chatframe          'chatframe-(model|render|audio|export|voice)' "$gui|$web|$db|$sound"
 [ $fail = 0 ] && echo "layering: ok"

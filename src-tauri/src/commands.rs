@@ -1,11 +1,12 @@
-//! The app's commands: each forwards to one `chatframe_api::App` method on a blocking thread
+//! The app's commands: each forwards to one `chatframe_studio::App` method on a blocking thread
 //! (SQLite and rendering must never stall the webview's event loop).
 
 use std::sync::Arc;
 
-use chatframe_api::{ApiResult, App, Catalog, ExportJob, ExportRequest};
+use chatframe_studio::{App, AppResult, Catalog, ExportJob, ExportRequest};
 use chatframe_studio::{
     CreateProject, EditOp, EditResult, ErrorPayload, Marker, MediaInfo, PlaybackState, ProjectSummary, SessionState,
+    VoiceCatalog, VoiceJob, model::VoiceSettings, transport,
 };
 use serde::Serialize;
 use tauri::State;
@@ -25,11 +26,11 @@ pub struct Shared {
 
 type Out<T> = Result<T, ErrorPayload>;
 
-async fn run<T: Send + 'static>(s: State<'_, Shared>, f: impl FnOnce(&App) -> ApiResult<T> + Send + 'static) -> Out<T> {
+async fn run<T: Send + 'static>(s: State<'_, Shared>, f: impl FnOnce(&App) -> AppResult<T> + Send + 'static) -> Out<T> {
     let app = s.app.clone();
     match tauri::async_runtime::spawn_blocking(move || f(&app)).await {
-        Ok(result) => result.map_err(|e| e.payload),
-        Err(e) => Err(ErrorPayload { code: "INTERNAL".into(), message: e.to_string() }),
+        Ok(result) => result.map_err(|e| ErrorPayload::from(&e)),
+        Err(e) => Err(ErrorPayload::new(transport::INTERNAL, e.to_string())),
     }
 }
 
@@ -123,11 +124,11 @@ async fn seek_to_message(s: State<'_, Shared>, id: String, message: String) -> O
     run(s, move |a| a.seek_to_message(&id, &message)).await
 }
 
-/// A preview frame over IPC (raw bytes, see `chatframe_api::encode_frame`): the slower path,
+/// A preview frame over IPC (raw bytes, see `chatframe_studio::encode_frame`): the slower path,
 /// kept to measure against the WebSocket.
 #[tauri::command]
 async fn preview_frame(s: State<'_, Shared>, id: String, t: i64, max_width: u32) -> Out<Response> {
-    run(s, move |a| a.frame(&id, t, max_width).map(|f| Response::new(chatframe_api::encode_frame(&f)))).await
+    run(s, move |a| a.frame(&id, t, max_width).map(|f| Response::new(chatframe_studio::encode_frame(&f)))).await
 }
 
 /// Plays from `from_us` (or from where it was); the first play after an edit mixes the sound.
@@ -158,7 +159,7 @@ async fn playback_state(s: State<'_, Shared>, id: String) -> Out<PlaybackState> 
 /// in-process server: the webview's origin is not the server's, so a fetch would need CORS.
 fn raw_file(request: &tauri::ipc::Request<'_>) -> Out<(String, Vec<u8>)> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(ErrorPayload { code: "BAD_REQUEST".into(), message: "send the file's bytes as the body".into() });
+        return Err(ErrorPayload::new(transport::BAD_REQUEST, "send the file's bytes as the body"));
     };
     let name =
         request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(percent_decode).unwrap_or_default();
@@ -191,7 +192,7 @@ async fn save_project_file(
     use tauri_plugin_dialog::DialogExt;
     run(s, move |a| {
         let summary = a.list(None, false)?.into_iter().find(|p| p.id == id);
-        let name = chatframe_api::project_file_name(summary.as_ref().map_or("project", |p| &p.meta.name), bundle);
+        let name = chatframe_studio::project_file_name(summary.as_ref().map_or("project", |p| &p.meta.name), bundle);
         let (label, ext) = if bundle { ("Chatframe bundle", "chatframe") } else { ("Chatframe project", "json") };
         let picked = app.dialog().file().set_file_name(&name).add_filter(label, &[ext]).blocking_save_file();
         let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
@@ -280,6 +281,31 @@ fn quit(app: tauri::AppHandle) {
     app.exit(0);
 }
 
+#[tauri::command]
+async fn voices(s: State<'_, Shared>) -> Out<VoiceCatalog> {
+    run(s, |a| a.voices()).await
+}
+
+#[tauri::command]
+async fn play_voice_sample(s: State<'_, Shared>, voice: VoiceSettings, text: String) -> Out<PlaybackState> {
+    run(s, move |a| a.play_voice_sample(&voice, &text)).await
+}
+
+#[tauri::command]
+async fn generate_voice(s: State<'_, Shared>, id: String) -> Out<VoiceJob> {
+    run(s, move |a| a.generate_voice(&id)).await
+}
+
+#[tauri::command]
+async fn voice_job(s: State<'_, Shared>, id: String) -> Out<Option<VoiceJob>> {
+    run(s, move |a| a.voice_job(&id)).await
+}
+
+#[tauri::command]
+async fn cancel_voice(s: State<'_, Shared>, id: String) -> Out<Option<VoiceJob>> {
+    run(s, move |a| a.cancel_voice(&id)).await
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         endpoint,
@@ -313,6 +339,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         reveal_export,
         suggest_export_name,
         pick_folder,
+        voices,
+        play_voice_sample,
+        generate_voice,
+        voice_job,
+        cancel_voice,
         quit,
     ]
 }

@@ -1,4 +1,4 @@
-//! The Chatframe studio desktop app. Commands are one-line forwards to `chatframe_api::App`.
+//! The Chatframe studio desktop app. Commands are one-line forwards to `chatframe_studio::App`.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -10,9 +10,9 @@ fn main() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     let library = std::env::var_os("CHATFRAME_LIBRARY")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(chatframe_api::default_library);
+        .unwrap_or_else(chatframe_studio::default_library);
     let export_dir = std::env::var_os("CHATFRAME_EXPORT_DIR").map(std::path::PathBuf::from);
-    let app = match chatframe_api::App::open(&library, chatframe_api::default_samples(), export_dir) {
+    let app = match chatframe_studio::App::open(&library, chatframe_studio::default_samples(), export_dir) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("error: cannot open the library {}: {e}", library.display());

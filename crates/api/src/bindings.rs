@@ -29,9 +29,11 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("ErrorPayload", s::<ErrorPayload>()),
         ("MediaInfo", s::<MediaInfo>()),
         ("PlaybackState", s::<PlaybackState>()),
-        ("Catalog", s::<crate::Catalog>()),
+        ("Catalog", s::<chatframe_studio::Catalog>()),
         ("ExportRequest", s::<ExportRequest>()),
         ("ExportJob", s::<ExportJob>()),
+        ("VoiceCatalog", s::<chatframe_studio::VoiceCatalog>()),
+        ("VoiceJob", s::<chatframe_studio::VoiceJob>()),
     ]
 }
 
@@ -53,7 +55,9 @@ pub fn typescript() -> String {
         if let Some(doc) = schema.get("description").and_then(Value::as_str) {
             let _ = writeln!(out, "/** {} */", doc.replace("*/", "* /").replace('\n', "\n * "));
         }
-        let _ = writeln!(out, "export type {name} = {};\n", ts(schema, 0));
+        let body = ts(schema, 0);
+        let sep = if body.starts_with('\n') { "" } else { " " };
+        let _ = writeln!(out, "export type {name} ={sep}{body};\n");
     }
     out
 }
@@ -88,7 +92,13 @@ fn ts(s: &Value, depth: usize) -> String {
         return c.to_string();
     }
     if let Some(Value::Array(values)) = o.get("enum") {
-        return values.iter().map(Value::to_string).collect::<Vec<_>>().join(" | ");
+        let values: Vec<String> = values.iter().map(Value::to_string).collect();
+        // A long list (the error codes) reads and diffs better one value per line.
+        if values.len() > 8 {
+            let bar = format!("\n{}| ", indent(depth + 1));
+            return format!("{bar}{}", values.join(&bar));
+        }
+        return values.join(" | ");
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(alts)) = o.get(key) {

@@ -27,9 +27,10 @@ pub struct ApiArgs {
 /// read the address and the per-launch token; the token is also taken from
 /// `$CHATFRAME_API_TOKEN` when set (tests that need a known one).
 pub fn run(args: ApiArgs) -> anyhow::Result<()> {
-    let library = args.library.unwrap_or_else(crate::default_library);
-    let app = crate::App::open(&library, args.samples.or_else(crate::default_samples), args.export_dir)
-        .with_context(|| format!("cannot open the library {}", library.display()))?;
+    let library = args.library.unwrap_or_else(chatframe_studio::default_library);
+    let app =
+        chatframe_studio::App::open(&library, args.samples.or_else(chatframe_studio::default_samples), args.export_dir)
+            .with_context(|| format!("cannot open the library {}", library.display()))?;
     let token = std::env::var("CHATFRAME_API_TOKEN").ok().filter(|t| !t.is_empty()).unwrap_or_else(crate::new_token);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {

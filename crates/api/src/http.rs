@@ -11,11 +11,12 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chatframe_studio::{CreateProject, EditOp};
+use chatframe_studio::{CreateProject, EditOp, transport};
 use serde::Deserialize;
 
-use crate::app::{ApiError, ApiResult, App, encode_frame};
+use crate::{ApiError, ApiResult};
 use chatframe_studio::ExportRequest;
+use chatframe_studio::{App, encode_frame};
 
 #[derive(Clone)]
 struct Ctx {
@@ -31,14 +32,14 @@ impl IntoResponse for ApiError {
 }
 
 /// Runs a blocking studio call off the async workers.
-async fn blocking<T: Send + 'static>(
+async fn blocking<T: Send + 'static, E: Into<ApiError>>(
     app: &Arc<App>,
-    f: impl FnOnce(&App) -> ApiResult<T> + Send + 'static,
+    f: impl FnOnce(&App) -> Result<T, E> + Send + 'static,
 ) -> ApiResult<T> {
     let app = app.clone();
-    tokio::task::spawn_blocking(move || f(&app))
+    tokio::task::spawn_blocking(move || f(&app).map_err(Into::into))
         .await
-        .unwrap_or_else(|e| Err(ApiError::new(500, "INTERNAL", format!("request panicked: {e}"))))
+        .unwrap_or_else(|e| Err(ApiError::new(500, transport::INTERNAL, format!("request panicked: {e}"))))
 }
 
 /// The API router. `/api/*` needs the token; `static_dir` (the built UI) is served without it,
@@ -73,6 +74,10 @@ pub fn router(app: Arc<App>, token: &str, static_dir: Option<PathBuf>) -> Router
         .route("/exports", get(exports))
         .route("/exports/{job}/cancel", post(cancel_export))
         .route("/exports/{job}/reveal", post(reveal_export))
+        .route("/voices", get(voices))
+        .route("/voices/sample", post(play_voice_sample))
+        .route("/projects/{id}/voice", get(voice_job).post(generate_voice))
+        .route("/projects/{id}/voice/cancel", post(cancel_voice))
         .route("/ws", get(ws))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(middleware::from_fn_with_state(ctx.clone(), auth))
@@ -96,7 +101,7 @@ async fn auth(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
     let query = req.uri().query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string);
     let given = bearer.or(query).unwrap_or_default();
     if !constant_time_eq(given.as_bytes(), ctx.token.as_bytes()) {
-        return ApiError::new(401, "UNAUTHORIZED", "missing or wrong API token").into_response();
+        return ApiError::new(401, transport::UNAUTHORIZED, "missing or wrong API token").into_response();
     }
     let mut res = next.run(req).await;
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -240,7 +245,7 @@ async fn play(State(c): State<Ctx>, Path(id): Path<String>, body: Bytes) -> ApiR
     let req: PlayRequest = if body.is_empty() {
         PlayRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::new(400, "BAD_REQUEST", e.to_string()))?
+        serde_json::from_slice(&body).map_err(|e| ApiError::new(400, transport::BAD_REQUEST, e.to_string()))?
     };
     Ok(Json(blocking(&c.app, move |a| a.play(&id, req.from_us)).await?))
 }
@@ -285,7 +290,11 @@ async fn project_file(
         None | Some("json") => false,
         Some("bundle") => true,
         Some(other) => {
-            return Err(ApiError::new(400, "BAD_REQUEST", format!("format must be json or bundle, not {other:?}")));
+            return Err(ApiError::new(
+                400,
+                transport::BAD_REQUEST,
+                format!("format must be json or bundle, not {other:?}"),
+            ));
         }
     };
     let (name, bytes) = blocking(&c.app, move |a| a.export_bytes(&id, bundle)).await?;
@@ -326,6 +335,33 @@ async fn add_media(State(c): State<Ctx>, Query(q): Query<MediaQuery>, body: Byte
 
 async fn exports(State(c): State<Ctx>) -> impl IntoResponse {
     Json(c.app.exports())
+}
+
+async fn voices(State(c): State<Ctx>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, |a| a.voices()).await?))
+}
+
+/// `{"voice": {"id", "pitch", "rate", "volume"}, "text": "..."}`: the line through the transport.
+#[derive(Deserialize)]
+struct VoiceSample {
+    voice: chatframe_studio::model::VoiceSettings,
+    text: String,
+}
+
+async fn play_voice_sample(State(c): State<Ctx>, Json(req): Json<VoiceSample>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.play_voice_sample(&req.voice, &req.text)).await?))
+}
+
+async fn generate_voice(State(c): State<Ctx>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.generate_voice(&id)).await?))
+}
+
+async fn voice_job(State(c): State<Ctx>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.voice_job(&id)).await?))
+}
+
+async fn cancel_voice(State(c): State<Ctx>, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(blocking(&c.app, move |a| a.cancel_voice(&id)).await?))
 }
 
 async fn cancel_export(State(c): State<Ctx>, Path(job): Path<String>) -> ApiResult<impl IntoResponse> {
@@ -378,6 +414,7 @@ async fn ws(State(c): State<Ctx>, upgrade: WebSocketUpgrade) -> Response {
 
 async fn preview_socket(app: Arc<App>, mut socket: WebSocket) {
     let error = |e: ApiError| Message::Text(serde_json::to_string(&e.payload).unwrap_or_default().into());
+    let studio_error = |e: chatframe_studio::StudioError| error(e.into());
     while let Some(Ok(msg)) = socket.recv().await {
         let Message::Text(text) = msg else { continue };
         let replies = match serde_json::from_str::<FrameRequest>(&text) {
@@ -389,13 +426,13 @@ async fn preview_socket(app: Arc<App>, mut socket: WebSocket) {
                         _ => t,
                     };
                     let frame = a.frame(&project, at.clamp(0, edit.duration_us), max_width);
-                    Ok((edit, frame))
+                    Ok::<_, ApiError>((edit, frame))
                 })
                 .await
                 {
                     Ok((edit, frame)) => vec![
                         Message::Text(serde_json::json!({ "edit": edit }).to_string().into()),
-                        frame.map_or_else(error, |f| Message::Binary(Bytes::from(encode_frame(&f)))),
+                        frame.map_or_else(studio_error, |f| Message::Binary(Bytes::from(encode_frame(&f)))),
                     ],
                     Err(e) => vec![error(e)],
                 }
@@ -404,7 +441,7 @@ async fn preview_socket(app: Arc<App>, mut socket: WebSocket) {
                 Ok(f) => Message::Binary(Bytes::from(encode_frame(&f))),
                 Err(e) => error(e),
             }],
-            Err(e) => vec![error(ApiError::new(400, "BAD_REQUEST", e.to_string()))],
+            Err(e) => vec![error(ApiError::new(400, transport::BAD_REQUEST, e.to_string()))],
         };
         for reply in replies {
             if socket.send(reply).await.is_err() {
@@ -422,7 +459,7 @@ mod tests {
             super::content_disposition("Snow day ☃.chatframe"),
             "attachment; filename=\"Snow day _.chatframe\"; filename*=UTF-8''Snow%20day%20%E2%98%83.chatframe"
         );
-        assert_eq!(crate::project_file_name("a/b: \"c\"", true), "a_b_ _c_.chatframe");
-        assert_eq!(crate::project_file_name("  ", false), "project.chatframe.json");
+        assert_eq!(chatframe_studio::project_file_name("a/b: \"c\"", true), "a_b_ _c_.chatframe");
+        assert_eq!(chatframe_studio::project_file_name("  ", false), "project.chatframe.json");
     }
 }

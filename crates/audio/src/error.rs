@@ -45,6 +45,23 @@ fn at(json_path: &Option<String>) -> String {
 }
 
 impl AudioError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] = &[
+        "AUDIO_NOT_FOUND",
+        "AUDIO_UNREADABLE",
+        "AUDIO_EMPTY",
+        "AUDIO_UNSUPPORTED",
+        "AUDIO_CORRUPT",
+        "AUDIO_NO_TRACK",
+        "AUDIO_TOO_LONG",
+        "AUDIO_TOO_LARGE",
+        "AUDIO_OFFSET_PAST_END",
+        "AUDIO_WRITE_FAILED",
+        "INVALID_FIELD",
+        "MIX_TOO_LONG",
+    ];
+
     pub(crate) fn file(path: impl Into<PathBuf>, problem: FileProblem) -> Self {
         AudioError::File { path: path.into(), json_path: None, problem }
     }
@@ -104,5 +121,30 @@ impl AudioError {
             AudioError::File { .. } | AudioError::Setting { .. } | AudioError::MixTooLong { .. } => ErrorKind::Invalid,
             AudioError::Write { .. } => ErrorKind::Internal,
         }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            AudioError::file("p", FileProblem::NotFound),
+            AudioError::file("p", FileProblem::Io(std::io::Error::other("x"))),
+            AudioError::file("p", FileProblem::Empty),
+            AudioError::file("p", FileProblem::Unsupported("x".into())),
+            AudioError::file("p", FileProblem::Corrupt("x".into())),
+            AudioError::file("p", FileProblem::NoAudio),
+            AudioError::file("p", FileProblem::TooLong { limit_minutes: 1 }),
+            AudioError::file("p", FileProblem::TooLarge { mb: 2, limit_mb: 1 }),
+            AudioError::file("p", FileProblem::OffsetPastEnd { offset_ms: 2, length_ms: 1 }),
+            AudioError::Write { path: "p".into(), message: "m".into() },
+            AudioError::Setting { json_path: None, message: "m".into() },
+            AudioError::MixTooLong { seconds: 2, limit: 1 },
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, AudioError::CODES.iter().copied().collect());
     }
 }

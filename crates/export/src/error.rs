@@ -34,6 +34,19 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] = &[
+        "FFMPEG_MISSING",
+        "FFMPEG_UNSUPPORTED",
+        "FFMPEG_FAILED",
+        "CANCELLED",
+        "INVALID_PRESET",
+        "INVALID_FORMAT",
+        "INVALID_OUTPUT",
+        "WRITE_FAILED",
+    ];
+
     /// A stable code the UI and scripts can branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -67,5 +80,26 @@ impl ExportError {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ExportError {
         let path = path.into();
         move |source| ExportError::Io { path, source }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            ExportError::FfmpegMissing { hint: "h".into() },
+            ExportError::FfmpegTooOld { version: "1".into(), needed: 5, path: "p".into() },
+            ExportError::Ffmpeg { status: "1".into(), stderr_tail: "e".into() },
+            ExportError::Cancelled,
+            ExportError::Preset { input: "i".into(), message: "m".into() },
+            ExportError::Format("f".into()),
+            ExportError::Invalid("i".into()),
+            ExportError::Io { path: "p".into(), source: std::io::Error::other("x") },
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, ExportError::CODES.iter().copied().collect());
     }
 }

@@ -40,6 +40,11 @@ pub enum ModelError {
 }
 
 impl ModelError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] =
+        &["READ_FAILED", "INVALID_JSON", "INVALID_FIELD", "UNSUPPORTED_VERSION", "INVALID_PROJECT"];
+
     pub fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
         ModelError::Field { path: path.into(), message: message.into() }
     }
@@ -80,5 +85,23 @@ impl ModelError {
             1 => Err(list.remove(0)),
             count => Err(ModelError::Many { count, first: list[0].to_string(), all: list }),
         }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            ModelError::Read { path: "p".into(), source: std::io::Error::other("x") },
+            ModelError::Syntax { line: 1, column: 1, message: "m".into() },
+            ModelError::field("a", "b"),
+            ModelError::FutureVersion { found: 9, supported: 1 },
+            ModelError::Many { count: 2, first: "f".into(), all: vec![] },
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, ModelError::CODES.iter().copied().collect());
     }
 }

@@ -27,6 +27,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] = &[
+        "NOT_FOUND",
+        "CONFLICT",
+        "ALREADY_EXISTS",
+        "NOTHING_TO_UNDO",
+        "LIBRARY_TOO_NEW",
+        "LIBRARY_BUSY",
+        "LIBRARY_ERROR",
+        "IO_ERROR",
+    ];
+
     /// A stable code the UI and scripts can branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -62,4 +75,28 @@ impl StoreError {
 
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            StoreError::NotFound { id: "a".into() },
+            StoreError::Conflict { id: "a".into(), expected: 1, found: 2 },
+            StoreError::Exists { id: "a".into() },
+            StoreError::EmptyJournal { id: "a".into() },
+            StoreError::FutureSchema { found: 9, supported: 1 },
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )),
+            StoreError::Sqlite(rusqlite::Error::InvalidQuery),
+            StoreError::Io { what: "w", path: "p".into(), source: std::io::Error::other("x") },
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, StoreError::CODES.iter().copied().collect());
+    }
 }

@@ -42,6 +42,10 @@ pub enum StudioError {
     /// An export could not be queued or failed (bad format or preset, ffmpeg missing, ...).
     #[error("{0}")]
     Export(#[from] chatframe_export::ExportError),
+    /// A line could not be voiced (an engine not installed, a voice it lacks, a line with nothing
+    /// to say); the message names the engine or the message.
+    #[error("{0}")]
+    Voice(#[from] chatframe_voice::VoiceError),
     #[error("no {what}")]
     NotFound { what: String },
     /// An export folder that is not a full path.
@@ -62,6 +66,23 @@ pub enum StudioError {
 }
 
 impl StudioError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] = &[
+        "INVALID_OP",
+        "INVALID_EDIT",
+        "TRASHED",
+        "IO_ERROR",
+        "BAD_BUNDLE",
+        "POSTER_FAILED",
+        "NOT_FOUND",
+        "INVALID_FOLDER",
+        "INVALID_NAME",
+        "FILE_EXISTS",
+        "ALREADY_QUEUED",
+        "REVEAL_UNAVAILABLE",
+    ];
+
     /// A stable code the UI and scripts can branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -77,6 +98,7 @@ impl StudioError {
             StudioError::Poster { .. } => "POSTER_FAILED",
             StudioError::NoSample { .. } | StudioError::NotFound { .. } => "NOT_FOUND",
             StudioError::Export(e) => e.code(),
+            StudioError::Voice(e) => e.code(),
             StudioError::BadFolder { .. } => "INVALID_FOLDER",
             StudioError::BadFileName { .. } => "INVALID_NAME",
             StudioError::FileExists { .. } => "FILE_EXISTS",
@@ -97,6 +119,7 @@ impl StudioError {
             StudioError::Render(e) => e.kind(),
             StudioError::Audio(e) => e.kind(),
             StudioError::Export(e) => e.kind(),
+            StudioError::Voice(e) => voice_kind(e),
             StudioError::BadFolder { .. } | StudioError::BadFileName { .. } => ErrorKind::Invalid,
             StudioError::Trashed { .. } | StudioError::FileExists { .. } | StudioError::AlreadyQueued { .. } => {
                 ErrorKind::Conflict
@@ -117,17 +140,122 @@ impl StudioError {
     }
 }
 
+/// A missing engine is something to install; a line, voice or engine name is the project's to
+/// fix; a failing engine or cache is ours.
+fn voice_kind(e: &chatframe_voice::VoiceError) -> chatframe_model::ErrorKind {
+    use chatframe_model::ErrorKind;
+    use chatframe_voice::VoiceError;
+    match e {
+        VoiceError::EngineMissing { .. } => ErrorKind::Unavailable,
+        VoiceError::UnknownEngine { .. } | VoiceError::UnknownVoice { .. } | VoiceError::EmptyLine { .. } => {
+            ErrorKind::Invalid
+        }
+        VoiceError::Line { source, .. } => voice_kind(source),
+        VoiceError::Cancelled => ErrorKind::Conflict,
+        VoiceError::EngineFailed { .. } | VoiceError::Silent { .. } | VoiceError::Cache { .. } => ErrorKind::Internal,
+    }
+}
+
+/// Codes the transports (the local HTTP API, the desktop app's IPC commands) answer with when a
+/// request fails before any studio call runs.
+pub mod transport {
+    /// The request itself is malformed (bad JSON, a missing body).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// The local API's token is missing or wrong.
+    pub const UNAUTHORIZED: &str = "UNAUTHORIZED";
+    /// The call crashed on our side (a panicked worker thread).
+    pub const INTERNAL: &str = "INTERNAL";
+    pub const CODES: &[&str] = &[BAD_REQUEST, UNAUTHORIZED, INTERNAL];
+}
+
+/// Every code the UI can receive, sorted and without repeats: the studio's own, those of the
+/// crates whose errors it passes on, and the transports'. The UI's bindings declare them as the
+/// `ErrorCode` string union, so a remedy keyed by a code that does not exist fails to compile.
+pub fn error_codes() -> Vec<&'static str> {
+    let lists = [
+        StudioError::CODES,
+        ModelError::CODES,
+        StoreError::CODES,
+        RenderError::CODES,
+        chatframe_audio::AudioError::CODES,
+        chatframe_export::ExportError::CODES,
+        chatframe_voice::VoiceError::CODES,
+        transport::CODES,
+    ];
+    let all: std::collections::BTreeSet<&'static str> = lists.into_iter().flatten().copied().collect();
+    all.into_iter().collect()
+}
+
 /// The error as the UI receives it: `{"code": "INVALID_EDIT", "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorPayload {
+    /// One of [`error_codes`].
+    #[cfg_attr(feature = "schema", schemars(with = "ErrorCode"))]
     pub code: String,
     pub message: String,
+}
+
+impl ErrorPayload {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ErrorPayload { code: code.into(), message: message.into() }
+    }
+}
+
+/// The schema of [`ErrorPayload::code`]: a string from [`error_codes`].
+#[cfg(feature = "schema")]
+pub struct ErrorCode;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ErrorCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ErrorCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A stable error code the UI can branch on.",
+            "type": "string",
+            "enum": error_codes(),
+        })
+    }
+}
+
+impl From<&chatframe_voice::VoiceError> for ErrorPayload {
+    fn from(e: &chatframe_voice::VoiceError) -> Self {
+        ErrorPayload { code: e.code().to_string(), message: e.to_string() }
+    }
 }
 
 impl From<&StudioError> for ErrorPayload {
     fn from(e: &StudioError) -> Self {
         ErrorPayload { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            StudioError::op("o"),
+            StudioError::InvalidEdit(ModelError::field("a", "b")),
+            StudioError::Trashed { id: "a".into() },
+            StudioError::Io { what: "w", path: "p".into(), source: std::io::Error::other("x") },
+            StudioError::Bundle { message: "m".into(), path: "p".into() },
+            StudioError::Poster { message: "m".into() },
+            StudioError::NoSample { name: "n".into() },
+            StudioError::NotFound { what: "w".into() },
+            StudioError::BadFolder { folder: "f".into() },
+            StudioError::BadFileName { name: "n".into() },
+            StudioError::FileExists { path: "p".into() },
+            StudioError::AlreadyQueued { path: "p".into() },
+            StudioError::RevealUnavailable { path: "p".into() },
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, StudioError::CODES.iter().copied().collect());
     }
 }

@@ -12,6 +12,7 @@ use chatframe_export::{CancelToken, ExportOptions, Format, Preset};
 use chatframe_model::Project;
 use serde::{Deserialize, Serialize};
 
+use crate::voiceover::{Voices, is_voiced};
 use crate::{ErrorPayload, StudioError};
 
 /// What to export. `format` is `mp4`, `webm`, `mov`, `gif`, `png`, `wav` or `srt`.
@@ -85,6 +86,9 @@ struct Work {
     format: Format,
     out: PathBuf,
     cancel: CancelToken,
+    /// Set when the project speaks: its lines are voiced (from the cache, synthesising any the
+    /// user did not generate) before the first frame, so the video never lacks a line.
+    voices: Option<Arc<Voices>>,
 }
 
 pub struct ExportQueue {
@@ -124,6 +128,7 @@ impl ExportQueue {
         mut project: Project,
         base: PathBuf,
         req: &ExportRequest,
+        voices: Option<Arc<Voices>>,
     ) -> Result<ExportJob, StudioError> {
         let format: Format = req.format.parse()?;
         if let Some(p) = &req.preset {
@@ -153,7 +158,7 @@ impl ExportQueue {
             error: None,
         };
         lock(&self.jobs).push(Entry { job: job.clone(), cancel: cancel.clone() });
-        let work = Work { id, project, base, format, out, cancel };
+        let work = Work { id, project, base, format, out, cancel, voices };
         self.tx
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -267,7 +272,12 @@ fn encode(jobs: &Mutex<Vec<Entry>>, work: &Work) -> Result<chatframe_export::Exp
     }
     // The same preparation as `chatframe render`: the export's timeline and, for formats with
     // sound, the mixed soundtrack.
-    let (mut renderer, audio) = chatframe_export::prepare(work.project.clone(), &work.base, work.format.has_audio())?;
+    let voice: Box<dyn chatframe_audio::VoiceClips> = match &work.voices {
+        Some(v) if is_voiced(&work.project) => Box::new(v.generate(&work.project, &work.cancel, None)?),
+        _ => Box::new(chatframe_audio::NoVoice),
+    };
+    let (mut renderer, audio) =
+        chatframe_export::prepare_with_voice(work.project.clone(), &work.base, work.format.has_audio(), &*voice)?;
     let mut opts = ExportOptions::new(work.format);
     opts.cancel = work.cancel.clone();
     opts.audio = audio;

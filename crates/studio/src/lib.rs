@@ -9,7 +9,10 @@
 //! - [`ExportQueue`]: exports in the background, one at a time, with progress, ETA and cancel,
 //!   while editing continues.
 //! - [`Playback`]: the soundtrack through the audio device, its clock driving the preview.
+//! - [`App`]: all of the above as one value, the API the desktop app's commands, the local
+//!   automation API (`chatframe api`) and the CLI call.
 
+mod app;
 mod apply;
 mod error;
 mod exports;
@@ -19,18 +22,24 @@ mod ops;
 mod playback;
 mod preview;
 mod reveal;
+mod samples;
 mod session;
+mod voiceover;
 
+pub use app::{App, AppResult, Catalog, Sample, default_library, default_samples, project_file_name};
 pub use chatframe_model as model;
 pub use chatframe_store::{MediaInfo, ProjectMeta, ProjectSummary, StoreOptions, Synchronous};
-pub use error::{ErrorPayload, StudioError};
+pub use error::{ErrorPayload, StudioError, error_codes, transport};
 pub use exports::{ExportJob, ExportQueue, ExportRequest, ExportState};
 pub use library::{CreateProject, Poster, SampleInfo, Studio, Template};
 pub use ops::{Changes, EditOp, MessageAt};
 pub use playback::{AUDIO_ENV, AudioOutput, Playback, PlaybackState, Soundtrack};
-pub use preview::PreviewFrame;
+pub use preview::{PreviewFrame, encode_frame};
 pub use reveal::reveal;
 pub use session::{EditResult, Marker, Session, SessionState};
+pub use voiceover::{
+    MissingEngine, VoiceCatalog, VoiceJob, VoiceJobState, VoiceOption, VoiceProblem, VoiceStatus, Voices, is_voiced,
+};
 
 use chatframe_model::{Project, Timeline};
 

@@ -1,6 +1,7 @@
 //! The library: every project the user has, with posters, trash and search.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chatframe_audio::MediaLengths;
 use chatframe_model::{
@@ -8,9 +9,11 @@ use chatframe_model::{
 };
 use chatframe_render::Renderer;
 use chatframe_store::{DocUpdate, JournalStep, MediaInfo, NewProject, ProjectSummary, Store, StoreOptions};
+use chatframe_voice::ClipCache;
 use serde::{Deserialize, Serialize};
 
 use crate::preview::preview_project;
+use crate::voiceover::{LazyVoices, Voices};
 use crate::{Session, StudioError, project_meta};
 
 /// Posters are rendered no wider than this: a library card, sharp on a HiDPI screen.
@@ -54,6 +57,8 @@ pub struct Studio {
     pub(crate) store: Store,
     options: StoreOptions,
     samples_dir: Option<PathBuf>,
+    /// The speech engines and clip cache every session of this library shares.
+    voices: Arc<LazyVoices>,
 }
 
 /// A sample project the library offers to start from.
@@ -82,7 +87,20 @@ impl Studio {
     pub fn open_with(library_path: &Path, options: StoreOptions) -> Result<Studio, StudioError> {
         let store = Store::open_with(library_path, &options)?;
         let samples_dir = std::env::var_os("CHATFRAME_SAMPLES").map(PathBuf::from);
-        Ok(Studio { store, options, samples_dir })
+        // The user's clip cache, shared with `chatframe render --voice-over`: a line voiced in
+        // either is never synthesised again by the other.
+        let cache = ClipCache::default_dir().unwrap_or_else(|| store.library_dir().join("voice-cache"));
+        Ok(Studio { store, options, samples_dir, voices: Arc::new(LazyVoices::new(cache)) })
+    }
+
+    /// Keeps voice-over clips in `dir` instead of the user's cache (tests, portable libraries).
+    pub fn set_voice_cache(&mut self, dir: impl Into<PathBuf>) {
+        self.voices = Arc::new(LazyVoices::new(dir.into()));
+    }
+
+    /// The speech engines (looked for on first use) and the clip cache.
+    pub fn voices(&self) -> &Arc<Voices> {
+        self.voices.get()
     }
 
     /// Where [`Template::Sample`] looks (default: `$CHATFRAME_SAMPLES`; the shell sets the
@@ -228,7 +246,7 @@ impl Studio {
     /// Opens an editing session with its own connection to the library.
     pub fn open_project(&self, id: &str) -> Result<Session, StudioError> {
         let store = Store::open_with(self.store.path(), &self.options)?;
-        Session::open(store, id)
+        Session::open(store, id, self.voices.clone())
     }
 
     /// The project's poster, rendered by the engine on first request after each change and

@@ -94,6 +94,17 @@ pub(crate) fn demultiply(premultiplied: &[u8]) -> Vec<u8> {
     rgba
 }
 
+/// A preview frame as it travels (HTTP body, WebSocket message, IPC response): a 16-byte header
+/// (width u32 LE, height u32 LE, time in µs i64 LE) then straight RGBA8 rows. One buffer, no JSON.
+pub fn encode_frame(frame: &PreviewFrame) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + frame.rgba.len());
+    out.extend_from_slice(&frame.width.to_le_bytes());
+    out.extend_from_slice(&frame.height.to_le_bytes());
+    out.extend_from_slice(&frame.time_us.to_le_bytes());
+    out.extend_from_slice(&frame.rgba);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

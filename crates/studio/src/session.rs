@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chatframe_audio::MediaLengths;
+use chatframe_audio::{MediaLengths, WithVoice};
 use chatframe_model::{Micros, Project, Timeline, parse_project};
 use chatframe_store::{DocUpdate, JournalStep, Store};
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,9 @@ use crate::apply::{Applied, Touched, apply, apply_validated};
 use crate::ops::{Changes, EditOp};
 use crate::playback::Soundtrack;
 use crate::preview::Preview;
+use crate::voiceover::{LazyVoices, VoiceStatus, is_voiced};
 use crate::{StudioError, project_meta};
+use chatframe_voice::{CachedVoice, VoiceError};
 use std::sync::Arc;
 
 /// The answer to an edit, an undo or a redo. Returned only after the change is durable.
@@ -26,6 +28,8 @@ pub struct EditResult {
     pub can_redo: bool,
     /// Video length after the change, in microseconds.
     pub duration_us: Micros,
+    /// The voice-over after the change (which lines have clips, which are still to generate).
+    pub voice: VoiceStatus,
 }
 
 /// Where a message sits on the timeline: one marker per message in the UI.
@@ -52,6 +56,7 @@ pub struct SessionState {
     pub can_undo: bool,
     pub can_redo: bool,
     pub duration_us: Micros,
+    pub voice: VoiceStatus,
     /// One per message; empty when the caller asked to fetch them separately (the editor does,
     /// after its first frame: on a 5,000-message chat they are a quarter of the state's bytes).
     pub markers: Vec<Marker>,
@@ -76,6 +81,9 @@ pub struct Session {
     /// The mixed soundtrack of the last revision played: mixing takes a moment, and replaying
     /// an unchanged document should start at once.
     soundtrack: Option<Arc<Soundtrack>>,
+    voices: Arc<LazyVoices>,
+    /// The clips the cache holds for this revision's spoken lines: the timeline waits for each.
+    voice: Result<CachedVoice, VoiceError>,
 }
 
 impl std::fmt::Debug for Session {
@@ -87,19 +95,22 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// Loads the document at its last acknowledged revision and rebuilds undo/redo from the
     /// journal, so a restart (or a crash) continues exactly where the user was.
-    pub(crate) fn open(store: Store, id: &str) -> Result<Session, StudioError> {
+    pub(crate) fn open(store: Store, id: &str, voices: Arc<LazyVoices>) -> Result<Session, StudioError> {
         let record = store.project(id)?;
         if record.summary.trashed_at.is_some() {
             return Err(StudioError::Trashed { id: id.to_string() });
         }
         let project = parse_project(record.document.as_bytes())?;
         let lengths = MediaLengths::new(store.library_dir());
+        let voice = cached_voice(&project, &voices, None);
         let mut session = Session {
             base_dir: store.library_dir(),
             id: id.to_string(),
             revision: record.summary.revision,
-            timeline: Timeline::build_with(&project, &lengths),
+            timeline: build_timeline(&project, &lengths, &voice),
             lengths,
+            voices,
+            voice,
             project,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -177,6 +188,7 @@ impl Session {
             can_undo: self.can_undo(),
             can_redo: self.can_redo(),
             duration_us: self.timeline.duration,
+            voice: self.voice_status(),
             markers: Vec::new(),
         }
     }
@@ -242,13 +254,15 @@ impl Session {
 
     /// Writes the in-memory document with `step`; bumps the revision only when committed.
     fn persist(&mut self, step: JournalStep<'_>) -> Result<(), StudioError> {
-        let timeline = Timeline::build_with(&self.project, &self.lengths);
+        let voice = cached_voice(&self.project, &self.voices, self.voice.as_ref().ok());
+        let timeline = build_timeline(&self.project, &self.lengths, &voice);
         let meta = project_meta(&self.project, &timeline);
         let document = to_json(&self.project);
         let committed =
             self.store.commit(&self.id, self.revision, &DocUpdate { document: &document, meta: &meta }, step)?;
         self.revision = committed.revision;
         self.timeline = timeline;
+        self.voice = voice;
         Ok(())
     }
 
@@ -260,14 +274,36 @@ impl Session {
             can_undo: self.can_undo(),
             can_redo: self.can_redo(),
             duration_us: self.timeline.duration,
+            voice: self.voice_status(),
         }
+    }
+
+    /// What the voice-over holds at this revision.
+    pub fn voice_status(&self) -> VoiceStatus {
+        VoiceStatus::of(&self.project, &self.voice)
+    }
+
+    /// Picks up clips generated since the last edit (the voice-over job fills the cache): the
+    /// timeline now waits for those lines, and the next play mixes them. The document and its
+    /// revision are unchanged.
+    pub fn refresh_voice(&mut self) -> SessionState {
+        self.voice = cached_voice(&self.project, &self.voices, self.voice.as_ref().ok());
+        self.timeline = build_timeline(&self.project, &self.lengths, &self.voice);
+        self.soundtrack = None;
+        self.preview.invalidate();
+        self.state()
+    }
+
+    /// The voice-over clips the timeline was built with, for an export of this revision.
+    pub fn voice_track(&self) -> Option<&chatframe_voice::VoiceTrack> {
+        self.voice.as_ref().ok().map(|v| &v.track)
     }
 
     /// Re-reads the project from the library, e.g. after a [`StudioError::Store`] conflict
     /// because another window or the automation API changed it.
     pub fn reload(&mut self) -> Result<SessionState, StudioError> {
         let store = chatframe_store::Store::open(self.store.path())?;
-        *self = Session::open(store, &self.id)?;
+        *self = Session::open(store, &self.id, self.voices.clone())?;
         Ok(self.state())
     }
 
@@ -301,7 +337,12 @@ impl Session {
         if let Some(s) = self.soundtrack.as_ref().filter(|s| s.revision == self.revision) {
             return Ok(s.clone());
         }
-        let track = Arc::new(Soundtrack::mix(&self.id, self.revision, &self.project, &self.timeline, &self.base_dir)?);
+        let voice: &dyn chatframe_audio::VoiceClips = match &self.voice {
+            Ok(v) => &v.track,
+            Err(_) => &chatframe_audio::NoVoice,
+        };
+        let track =
+            Arc::new(Soundtrack::mix(&self.id, self.revision, &self.project, &self.timeline, &self.base_dir, voice)?);
         self.soundtrack = Some(track.clone());
         Ok(track)
     }
@@ -309,6 +350,27 @@ impl Session {
     /// Renders the frame at `t` for the preview, no wider than `max_width` (straight RGBA8).
     pub fn preview_frame(&mut self, t: Micros, max_width: u32) -> Result<crate::PreviewFrame, StudioError> {
         self.preview.frame(&self.project, &self.timeline, &self.base_dir, t, max_width)
+    }
+}
+
+/// The clips the cache holds for `project`'s spoken lines (nothing looked up when it speaks none).
+fn cached_voice(
+    project: &Project,
+    voices: &LazyVoices,
+    previous: Option<&CachedVoice>,
+) -> Result<CachedVoice, VoiceError> {
+    if !is_voiced(project) {
+        return Ok(CachedVoice::default());
+    }
+    let v = voices.get();
+    chatframe_voice::from_cache(project, v.engines(), v.cache(), previous)
+}
+
+/// The session's timeline: voice notes as long as they play, spoken lines as long as their clips.
+fn build_timeline(project: &Project, lengths: &MediaLengths, voice: &Result<CachedVoice, VoiceError>) -> Timeline {
+    match voice {
+        Ok(v) => Timeline::build_with(project, &WithVoice { media: lengths, voice: &v.track }),
+        Err(_) => Timeline::build_with(project, lengths),
     }
 }
 

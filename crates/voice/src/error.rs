@@ -30,6 +30,19 @@ pub enum VoiceError {
 }
 
 impl VoiceError {
+    /// Every code [`Self::code`] returns for this type's own variants (a wrapped error carries
+    /// its own type's codes); the studio joins these lists into the UI's `ErrorCode` union.
+    pub const CODES: &'static [&'static str] = &[
+        "VOICE_ENGINE_MISSING",
+        "VOICE_UNKNOWN_ENGINE",
+        "VOICE_UNKNOWN",
+        "VOICE_ENGINE_FAILED",
+        "VOICE_SILENT",
+        "VOICE_EMPTY_LINE",
+        "VOICE_CACHE_FAILED",
+        "CANCELLED",
+    ];
+
     /// A stable code the UI and scripts can branch on; a line's error has its cause's code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -55,5 +68,26 @@ impl VoiceError {
 
     pub(crate) fn failed(engine: &str, message: impl Into<String>) -> Self {
         VoiceError::EngineFailed { engine: engine.into(), message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod codes_tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_exactly_the_codes_its_own_variants_carry() {
+        let samples = [
+            VoiceError::EngineMissing { engine: "e".into(), install: "i".into() },
+            VoiceError::UnknownEngine { engine: "e".into(), known: "k".into() },
+            VoiceError::UnknownVoice { engine: "e".into(), voice: "v".into(), list: "l".into() },
+            VoiceError::failed("e", "m"),
+            VoiceError::Silent { engine: "e".into() },
+            VoiceError::EmptyLine { json_path: "p".into() },
+            VoiceError::Cache { path: "p".into(), message: "m".into() },
+            VoiceError::Cancelled,
+        ];
+        let carried: std::collections::BTreeSet<_> = samples.iter().map(|e| e.code()).collect();
+        assert_eq!(carried, VoiceError::CODES.iter().copied().collect());
     }
 }

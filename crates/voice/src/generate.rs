@@ -40,11 +40,11 @@ impl Default for GenerateOptions<'_> {
 }
 
 /// One line to voice.
-struct Line {
-    index: usize,
-    text: String,
-    voice_id: String,
-    prosody: Prosody,
+pub(crate) struct Line {
+    pub(crate) index: usize,
+    pub(crate) text: String,
+    pub(crate) voice_id: String,
+    pub(crate) prosody: Prosody,
 }
 
 /// Voices every spoken line of `project` through `cache`. Fails with the first line (in
@@ -139,7 +139,7 @@ pub fn generate(
 
 /// The lines to voice, in document order. A message explicitly switched on that has nothing to
 /// say is an error; one that is on only because the project is (an emoji reaction) is skipped.
-fn plan(project: &Project) -> Result<Vec<Line>, VoiceError> {
+pub(crate) fn plan(project: &Project) -> Result<Vec<Line>, VoiceError> {
     let mut lines = Vec::new();
     for (index, m) in project.messages.iter().enumerate() {
         if !project.is_voiced(index) {

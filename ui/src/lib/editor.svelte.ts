@@ -2,7 +2,17 @@
 // `EditOp` sent to the backend, and what is shown here is the state it acknowledged.
 import type { Backend, Frame } from './backend';
 import { BackendError } from './backend/types';
-import type { EditOp, EditResult, Marker, Message, Participant, PlaybackState, SessionState } from './bindings/api';
+import type {
+  EditOp,
+  EditResult,
+  Marker,
+  Message,
+  Participant,
+  PlaybackState,
+  SessionState,
+  VoiceJob,
+  VoiceStatus,
+} from './bindings/api';
 import { added, patchMessages, touchesMoreThanMessages } from './patch';
 import { notify, notifyError } from './toasts.svelte';
 import { undoNotice } from './describe';
@@ -22,6 +32,8 @@ export function mark(label: string) {
 
 /** How long an acknowledged edit waits for its frame before updating the rest of the editor. */
 const EDIT_FRAME_WAIT_MS = 60;
+/** How often a running voice-over job is asked how far it got. */
+const VOICE_POLL_MS = 300;
 
 const sleep = (ms: number) => new Promise<null>((done) => setTimeout(() => done(null), ms));
 
@@ -61,6 +73,11 @@ export class EditorStore {
    * two-person chat alternates with Enter alone). Remembered per project; on by default when
    * the chat has exactly two people. */
   alternate = $state(false);
+  /** The last "Generate voice-over" run of this editor, while it runs and after. */
+  voiceJob = $state<VoiceJob | null>(null);
+  /** Bumped when generated clips changed the timeline without a new revision (the preview and
+   * the timeline redraw). */
+  voiceRefreshes = $state(0);
   /** Bumped after every acknowledged change: the preview re-requests its frame. */
   revision = $state(0);
   /** performance.now() of the last edit sent, until its frame is painted. */
@@ -97,6 +114,29 @@ export class EditorStore {
   }
   get messages(): Message[] {
     return this.state?.project.messages ?? [];
+  }
+
+  /** Which spoken lines have clips and which are still to generate. */
+  get voice(): VoiceStatus | null {
+    return this.state?.voice ?? null;
+  }
+
+  /** Starts "Generate voice-over" and follows it until it ends; then the editor reloads, since
+   * the timeline now waits for the new lines. Resolves with how the job ended. */
+  async generateVoice(): Promise<VoiceJob | null> {
+    this.voiceJob = await this.backend.generateVoice(this.id);
+    while (this.voiceJob?.state === 'running') {
+      await sleep(VOICE_POLL_MS);
+      this.voiceJob = await this.backend.voiceJob(this.id);
+    }
+    await this.load();
+    this.revision = this.state?.revision ?? this.revision;
+    this.voiceRefreshes++;
+    return this.voiceJob;
+  }
+
+  cancelVoice() {
+    return this.backend.cancelVoice(this.id);
   }
 
   participant(id: string | null | undefined): Participant | undefined {
@@ -171,8 +211,8 @@ export class EditorStore {
       this.shownKey = key;
     }
     if (messages) {
-      const { revision, canUndo, canRedo, durationUs } = result;
-      this.state = { ...this.state, revision, canUndo, canRedo, durationUs, project: { ...this.state.project, messages } };
+      const { revision, canUndo, canRedo, durationUs, voice } = result;
+      this.state = { ...this.state, revision, canUndo, canRedo, durationUs, voice, project: { ...this.state.project, messages } };
     }
     // Time and revision change together: the preview requests one frame, for both.
     this.time = at;

@@ -1,7 +1,9 @@
 // Error text for people: what failed, why, and what to do (see toasts.svelte.ts).
 
-/** What to do about an error, by its stable code. */
-export const REMEDIES: Record<string, string> = {
+import type { ErrorCode } from './bindings/api';
+
+/** What to do about an error, by its stable code (a code the studio never sends fails to type-check). */
+export const REMEDIES: Partial<Record<ErrorCode, string>> = {
   FFMPEG_MISSING: 'Install ffmpeg (on Debian or Ubuntu: sudo apt install ffmpeg), then export again.',
   FFMPEG_UNSUPPORTED: 'Install a newer ffmpeg (version 4 or later), then export again.',
   FFMPEG_FAILED: 'Try another format or size; the message above is what ffmpeg said.',
@@ -38,7 +40,7 @@ export function describeError(e: unknown, what?: string): string {
     remedy = 'Try again; if it keeps failing, restart Chatframe (your edits are saved).';
   } else {
     why = err.message ?? String(e);
-    remedy = (err.code && REMEDIES[err.code]) ?? '';
+    remedy = (err.code && REMEDIES[err.code as ErrorCode]) ?? '';
   }
   const head = what ? `${what}: ${why}` : why;
   return remedy ? `${head.replace(/\.?$/, '.')} ${remedy}` : head;

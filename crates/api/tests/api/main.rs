@@ -4,7 +4,8 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use chatframe_api::{App, Server};
+use chatframe_api::Server;
+use chatframe_studio::App;
 use serde_json::{Value, json};
 
 struct Api {
@@ -146,6 +147,12 @@ fn bindings_cover_the_wire_types() {
         assert!(ts.contains(&format!("export type {name} =")), "{name} missing");
     }
     assert!(ts.contains("op: \"addMessage\""));
+    // The codes the UI branches on are one closed list, and the payload's code is typed by it.
+    let codes = ts.split("export type ErrorCode =").nth(1).expect("an ErrorCode union").split(';').next().unwrap();
+    for code in ["FFMPEG_MISSING", "INVALID_EDIT", "LIBRARY_BUSY", "AUDIO_CORRUPT", "BAD_REQUEST"] {
+        assert!(codes.contains(&format!("\"{code}\"")), "{code} missing from ErrorCode");
+    }
+    assert!(ts.contains("code: ErrorCode;"), "ErrorPayload.code is an ErrorCode");
 }
 
 #[test]

@@ -36,22 +36,31 @@ pub struct Soundtrack {
 
 impl Soundtrack {
     /// Mixes exactly what an export would: `timeline` is the export's (the session keeps one,
-    /// voice notes held as long as they play) and `chatframe_audio::mix`, so what the user hears
-    /// is what the video gets.
+    /// voice notes held as long as they play, spoken lines as long as their clips) and the same
+    /// voice-over clips, so what the user hears is what the video gets.
     pub fn mix(
         project_id: &str,
         revision: u64,
         project: &Project,
         timeline: &Timeline,
         base_dir: &Path,
+        voice: &dyn chatframe_audio::VoiceClips,
     ) -> Result<Soundtrack, StudioError> {
-        let mix = chatframe_audio::mix(project, timeline, base_dir)?;
+        let mix = chatframe_audio::mix_with_voice(project, timeline, base_dir, voice)?;
         Ok(Soundtrack {
             project: project_id.to_string(),
             revision,
             duration_us: timeline.duration,
             samples: Arc::new(mix.samples),
         })
+    }
+
+    /// A mono clip (a voice sample) as a soundtrack of its own, centred, at `volume`.
+    pub fn from_mono(id: &str, clip: &[f32], volume: f32) -> Soundtrack {
+        let gain = if volume.is_finite() { volume.clamp(0.0, 4.0) } else { 1.0 };
+        let samples: Vec<f32> = clip.iter().flat_map(|&s| [s * gain, s * gain]).collect();
+        let duration_us = (samples.len() as u64 / 2 * 1_000_000 / u64::from(chatframe_audio::SAMPLE_RATE)) as Micros;
+        Soundtrack { project: id.to_string(), revision: 0, duration_us, samples: Arc::new(samples) }
     }
 
     pub fn frames(&self) -> u64 {

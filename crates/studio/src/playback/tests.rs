@@ -14,7 +14,10 @@ fn soundtrack(id: &str, revision: u64) -> Arc<Soundtrack> {
     let project = chatframe_model::starter_project("Playback");
     let dir = std::env::temp_dir();
     let timeline = chatframe_export::timeline(&project, &dir);
-    Arc::new(Soundtrack::mix(id, revision, &project, &timeline, &dir).expect("the starter project mixes"))
+    Arc::new(
+        Soundtrack::mix(id, revision, &project, &timeline, &dir, &chatframe_audio::NoVoice)
+            .expect("the starter project mixes"),
+    )
 }
 
 fn silent() -> Playback {

@@ -45,7 +45,8 @@ fn probe(path: &Path, entries: &str) -> String {
 fn a_queued_export_is_the_video_with_its_sound() {
     let (dir, _studio, s) = starter_session();
     let queue = ExportQueue::start(dir.path().join("exports"));
-    let job = queue.enqueue(s.id(), s.project().clone(), s.base_dir().to_path_buf(), &request("mp4", None)).unwrap();
+    let job =
+        queue.enqueue(s.id(), s.project().clone(), s.base_dir().to_path_buf(), &request("mp4", None), None).unwrap();
     assert_eq!(job.state, ExportState::Queued);
     assert!(job.path.ends_with(".mp4") && job.path.starts_with(&dir.path().join("exports").display().to_string()));
     let done = wait(&queue, &job.id);
@@ -82,9 +83,9 @@ fn a_queued_job_cancels_at_once_and_leaves_no_file() {
     let (dir, _studio, s) = starter_session();
     let queue = ExportQueue::start(dir.path().join("exports"));
     let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
-    let first = queue.enqueue(s.id(), project.clone(), base.clone(), &request("mp4", None)).unwrap();
+    let first = queue.enqueue(s.id(), project.clone(), base.clone(), &request("mp4", None), None).unwrap();
     let second_path = dir.path().join("second.mp4");
-    let second = queue.enqueue(s.id(), project, base, &request("webm", Some(&second_path))).unwrap();
+    let second = queue.enqueue(s.id(), project, base, &request("webm", Some(&second_path)), None).unwrap();
     assert_ne!(first.path, second.path, "each job gets its own output");
     let cancelled = queue.cancel(&second.id).unwrap();
     assert_eq!(cancelled.state, ExportState::Cancelled);
@@ -101,11 +102,11 @@ fn bad_requests_are_refused_before_queueing() {
     let (dir, _studio, s) = starter_session();
     let queue = ExportQueue::start(dir.path().join("exports"));
     let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
-    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &request("avi", None)).unwrap_err();
+    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &request("avi", None), None).unwrap_err();
     assert_eq!(e.code(), "INVALID_FORMAT", "{e}");
     let mut r = request("mp4", None);
     r.preset = Some("9x16-8k".into());
-    let e = queue.enqueue(s.id(), project, base, &r).unwrap_err();
+    let e = queue.enqueue(s.id(), project, base, &r, None).unwrap_err();
     assert_eq!(e.code(), "INVALID_PRESET", "{e}");
     assert!(e.to_string().contains("9x16-8k"), "{e}");
     assert!(queue.list().is_empty());
@@ -128,7 +129,7 @@ fn an_export_goes_to_the_chosen_folder_under_the_chosen_name() {
     let queue = ExportQueue::start(dir.path().join("exports"));
     let folder = dir.path().join("My videos").join("Shorts");
     let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
-    let job = queue.enqueue(s.id(), project, base, &placed("wav", &folder, "Snow day ☃")).unwrap();
+    let job = queue.enqueue(s.id(), project, base, &placed("wav", &folder, "Snow day ☃"), None).unwrap();
     assert_eq!(Path::new(&job.path), folder.join("Snow day ☃.wav"), "the format's extension is added");
     let done = wait(&queue, &job.id);
     assert_eq!(done.state, ExportState::Done, "{done:?}");
@@ -144,7 +145,7 @@ fn an_existing_file_is_replaced_only_when_asked() {
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("cut.wav"), b"the user's earlier cut").unwrap();
     let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
-    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &placed("wav", &folder, "cut.wav")).unwrap_err();
+    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &placed("wav", &folder, "cut.wav"), None).unwrap_err();
     assert_eq!(e.code(), "FILE_EXISTS", "{e}");
     assert!(e.to_string().contains("cut.wav"), "the message names the file: {e}");
     assert!(queue.list().is_empty(), "nothing was queued");
@@ -152,7 +153,7 @@ fn an_existing_file_is_replaced_only_when_asked() {
 
     let mut replace = placed("wav", &folder, "cut");
     replace.overwrite = true;
-    let job = queue.enqueue(s.id(), project, base, &replace).unwrap();
+    let job = queue.enqueue(s.id(), project, base, &replace, None).unwrap();
     assert_eq!(wait(&queue, &job.id).state, ExportState::Done);
     assert!(probe(&folder.join("cut.wav"), "stream=codec_type").contains("audio"), "replaced by the export");
 }
@@ -163,9 +164,9 @@ fn placement_mistakes_are_named_before_queueing() {
     let queue = ExportQueue::start(dir.path().join("exports"));
     let (project, base) = (s.project().clone(), s.base_dir().to_path_buf());
     let relative = placed("mp4", Path::new("videos"), "a");
-    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &relative).unwrap_err();
+    let e = queue.enqueue(s.id(), project.clone(), base.clone(), &relative, None).unwrap_err();
     assert_eq!(e.code(), "INVALID_FOLDER", "{e}");
-    let e = queue.enqueue(s.id(), project, base, &placed("mp4", dir.path(), "sub/clip")).unwrap_err();
+    let e = queue.enqueue(s.id(), project, base, &placed("mp4", dir.path(), "sub/clip"), None).unwrap_err();
     assert_eq!(e.code(), "INVALID_NAME", "{e}");
     assert!(queue.list().is_empty());
 }

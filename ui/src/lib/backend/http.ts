@@ -157,6 +157,21 @@ export class HttpBackend implements Backend {
     const q = new URLSearchParams({ format, folder });
     return this.call<string>('GET', `/projects/${id}/export-name?${q}`);
   }
+  voices() {
+    return this.call<import('../bindings/api').VoiceCatalog>('GET', '/voices');
+  }
+  playVoiceSample(voice: import('../bindings/api').VoiceSettings, text: string) {
+    return this.call<import('../bindings/api').PlaybackState>('POST', '/voices/sample', { voice, text });
+  }
+  generateVoice(id: string) {
+    return this.call<import('../bindings/api').VoiceJob>('POST', `/projects/${id}/voice`);
+  }
+  voiceJob(id: string) {
+    return this.call<import('../bindings/api').VoiceJob | null>('GET', `/projects/${id}/voice`);
+  }
+  cancelVoice(id: string) {
+    return this.call<import('../bindings/api').VoiceJob | null>('POST', `/projects/${id}/voice/cancel`);
+  }
   async quit() {
     // A page may close only the tab its script opened; quitting a browser is the user's.
     window.close();

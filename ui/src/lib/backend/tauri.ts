@@ -154,6 +154,21 @@ export class TauriBackend implements Backend {
   pickFolder(start: string) {
     return call<string | null>('pick_folder', { start });
   }
+  voices() {
+    return call<import('../bindings/api').VoiceCatalog>('voices');
+  }
+  playVoiceSample(voice: import('../bindings/api').VoiceSettings, text: string) {
+    return call<PlaybackState>('play_voice_sample', { voice, text });
+  }
+  generateVoice(id: string) {
+    return call<import('../bindings/api').VoiceJob>('generate_voice', { id });
+  }
+  voiceJob(id: string) {
+    return call<import('../bindings/api').VoiceJob | null>('voice_job', { id });
+  }
+  cancelVoice(id: string) {
+    return call<import('../bindings/api').VoiceJob | null>('cancel_voice', { id });
+  }
   quit() {
     return call<void>('quit');
   }

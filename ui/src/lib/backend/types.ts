@@ -12,6 +12,9 @@ import type {
   PlaybackState,
   ProjectSummary,
   SessionState,
+  VoiceCatalog,
+  VoiceJob,
+  VoiceSettings,
 } from '../bindings/api';
 
 /** A decoded preview frame: straight RGBA8, ready for `ImageData`. */
@@ -85,6 +88,15 @@ export interface Backend {
   suggestExportName(id: string, format: string, folder: string): Promise<string>;
   /** The system's folder picker (the app only; a browser types the folder). Null if cancelled. */
   pickFolder?(start: string): Promise<string | null>;
+  /** Every voice on this machine, and the speech engines that are missing with how to install them. */
+  voices(): Promise<VoiceCatalog>;
+  /** Speaks `text` with `voice` through the transport (the participant editor's play button). */
+  playVoiceSample(voice: VoiceSettings, text: string): Promise<PlaybackState>;
+  /** Starts "Generate voice-over" for the project (or returns the job already running). */
+  generateVoice(id: string): Promise<VoiceJob>;
+  /** The project's voice-over job, null when none was started; once ended, the session holds its clips. */
+  voiceJob(id: string): Promise<VoiceJob | null>;
+  cancelVoice(id: string): Promise<VoiceJob | null>;
   /** Quits the desktop app (Ctrl+Q); in a browser the tab is the browser's to close. */
   quit(): Promise<void>;
 }

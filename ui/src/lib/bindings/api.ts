@@ -181,11 +181,71 @@ export type EditResult = {
   durationUs: number;
   /** The project's revision after the change (every acknowledged change bumps it by one). */
   revision: number;
+  /** The voice-over after the change (which lines have clips, which are still to generate). */
+  voice: VoiceStatus;
 };
+
+/** A stable error code the UI can branch on. */
+export type ErrorCode =
+  | "ALREADY_EXISTS"
+  | "ALREADY_QUEUED"
+  | "AUDIO_CORRUPT"
+  | "AUDIO_EMPTY"
+  | "AUDIO_NOT_FOUND"
+  | "AUDIO_NO_TRACK"
+  | "AUDIO_OFFSET_PAST_END"
+  | "AUDIO_TOO_LARGE"
+  | "AUDIO_TOO_LONG"
+  | "AUDIO_UNREADABLE"
+  | "AUDIO_UNSUPPORTED"
+  | "AUDIO_WRITE_FAILED"
+  | "BAD_BUNDLE"
+  | "BAD_IMAGE"
+  | "BAD_REQUEST"
+  | "CANCELLED"
+  | "CONFLICT"
+  | "FFMPEG_FAILED"
+  | "FFMPEG_MISSING"
+  | "FFMPEG_UNSUPPORTED"
+  | "FILE_EXISTS"
+  | "INTERNAL"
+  | "INVALID_CANVAS"
+  | "INVALID_EDIT"
+  | "INVALID_FIELD"
+  | "INVALID_FOLDER"
+  | "INVALID_FORMAT"
+  | "INVALID_JSON"
+  | "INVALID_NAME"
+  | "INVALID_OP"
+  | "INVALID_OUTPUT"
+  | "INVALID_PRESET"
+  | "INVALID_PROJECT"
+  | "IO_ERROR"
+  | "LIBRARY_BUSY"
+  | "LIBRARY_ERROR"
+  | "LIBRARY_TOO_NEW"
+  | "MIX_TOO_LONG"
+  | "NOTHING_TO_UNDO"
+  | "NOT_FOUND"
+  | "POSTER_FAILED"
+  | "READ_FAILED"
+  | "REVEAL_UNAVAILABLE"
+  | "TRASHED"
+  | "UNAUTHORIZED"
+  | "UNSUPPORTED_VERSION"
+  | "VOICE_CACHE_FAILED"
+  | "VOICE_EMPTY_LINE"
+  | "VOICE_ENGINE_FAILED"
+  | "VOICE_ENGINE_MISSING"
+  | "VOICE_SILENT"
+  | "VOICE_UNKNOWN"
+  | "VOICE_UNKNOWN_ENGINE"
+  | "WRITE_FAILED";
 
 /** The error as the UI receives it: `{"code": "INVALID_EDIT", "message": "..."}`. */
 export type ErrorPayload = {
-  code: string;
+  /** One of [`error_codes`]. */
+  code: ErrorCode;
   message: string;
 };
 
@@ -286,6 +346,13 @@ export type MessageAt = {
 
 export type MessageKind = ("text" | "image" | "voiceNote" | "system" | "date");
 
+/** An engine that is not installed, and how to install it. */
+export type MissingEngine = {
+  engine: string;
+  /** A sentence saying how to install it. */
+  message: string;
+};
+
 export type Music = {
   fadeInMs?: number;
   fadeOutMs?: number;
@@ -371,7 +438,7 @@ export type Reaction = {
 
 export type Receipt = "sent" | "delivered" | "read";
 
-/** A sample project to start from: `id` for [`chatframe_studio::Template::Sample`], `name` to show. */
+/** A sample project to start from: `id` for [`crate::Template::Sample`], `name` to show. */
 export type Sample = {
   id: string;
   name: string;
@@ -387,6 +454,7 @@ export type SessionState = {
   markers: Marker[];
   project: Project;
   revision: number;
+  voice: VoiceStatus;
 };
 
 export type Side = ("me" | "them");
@@ -456,8 +524,41 @@ export type TimingOverride = {
   typingMs?: number | null;
 };
 
+/** Every voice on this machine, for the voice picker. */
+export type VoiceCatalog = {
+  /** The voice a participant without one speaks with, by position in the participant list (cycling): what the picker shows as "Default". */
+  defaults: string[];
+  missing: MissingEngine[];
+  voices: VoiceOption[];
+};
+
 /** What the JSON Schema says `participants[].voice` may be. */
 export type VoiceField = (string | VoiceSettings);
+
+/** One project's generation job, as the UI polls it. */
+export type VoiceJob = {
+  /** Lines finished (read from the cache or synthesised) and in all. */
+  done: number;
+  elapsedSeconds: number;
+  error?: (ErrorPayload | null);
+  projectId: string;
+  state: VoiceJobState;
+  /** Lines synthesised by this run (the rest came from the cache). */
+  synthesised: number;
+  total: number;
+};
+
+/** How "Generate voice-over" is doing. */
+export type VoiceJobState = "running" | "done" | "failed" | "cancelled";
+
+/** A voice the participant editor offers. */
+export type VoiceOption = {
+  engine: string;
+  /** What goes into a participant's `voice.id` (`espeak-ng:en-us`). */
+  id: string;
+  language: string;
+  name: string;
+};
 
 /** The project's voice-over: off by default, so a project without voices renders as before. */
 export type VoiceOver = {
@@ -467,6 +568,11 @@ export type VoiceOver = {
   enabled?: boolean;
   /** Pause after a spoken line ends before the next message starts. */
   gapMs?: number;
+};
+
+export type VoiceProblem = {
+  error: ErrorPayload;
+  messageId: string;
 };
 
 /** A participant's voice: which one and how it is spoken.
@@ -482,5 +588,19 @@ export type VoiceSettings = {
   rate?: number;
   /** Linear gain of this voice in the mix (0–4), applied on top of `audio.voiceVolume`. */
   volume?: number;
+};
+
+/** Where a session's voice-over stands, as the editor shows it. */
+export type VoiceStatus = {
+  /** Why nothing can be voiced (a message switched on with nothing to say), when that is so. */
+  error?: (ErrorPayload | null);
+  /** Ids of spoken messages with no clip yet. */
+  missing: string[];
+  /** Spoken messages that cannot be voiced as they are, with the reason. */
+  problems: VoiceProblem[];
+  /** Lines with a clip: the timeline waits for exactly these. */
+  ready: number;
+  /** Lines the project speaks. */
+  spoken: number;
 };
 
